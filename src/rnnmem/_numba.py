@@ -1,0 +1,43 @@
+"""The one place that sets Numba options for the whole package.
+
+Every kernel is written once as plain Python (``_foo_py``) and compiled here with
+``_foo = jit(_foo_py)``; tests compare the two.
+
+Choices, and why:
+
+- ``cache=True``: compiled kernels are written next to the sources, so only the first
+  call on a machine pays the compilation.
+- ``fastmath=False``: reassociation and flush-to-zero would change results with the
+  compiler version and break the bit-for-bit equality of parallel and serial runs.
+- ``nogil=True``: kernels hold no Python objects, so threads may overlap with NumPy.
+- ``parallel`` is opt-in (``jit(f, parallel=True)``) and reserved for ``prange`` over
+  independent chains or replications.
+"""
+
+from __future__ import annotations
+
+import numba
+
+NUMBA_OPTIONS = {"cache": True, "fastmath": False, "nogil": True}
+
+__all__ = ["NUMBA_OPTIONS", "jit", "prange"]
+
+prange = numba.prange
+
+
+def jit(function, *, parallel: bool = False):
+    """Compile ``function`` with the package's Numba options.
+
+    Parameters
+    ----------
+    function : callable
+        A plain-Python kernel written for Numba's nopython mode.
+    parallel : bool, default False
+        Enable ``prange`` parallelism. Use only for loops over independent chains.
+
+    Returns
+    -------
+    numba.core.registry.CPUDispatcher
+        The lazily compiled kernel.
+    """
+    return numba.njit(parallel=parallel, **NUMBA_OPTIONS)(function)

@@ -1,0 +1,45 @@
+"""The command line, run as a user would (a subprocess on the installed console script)."""
+
+import subprocess
+import sys
+
+import pytest
+
+from rnnmem.cli import main
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "rnnmem.cli", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_derive_text():
+    out = run("derive")
+    assert out.returncode == 0, out.stderr
+    assert "[proved] product form equals Gamma form of w_j" in out.stdout
+    assert "induction step: S_K - S_(K-1) = w_K" in out.stdout
+    assert "All identities proved by SymPy." in out.stdout
+
+
+def test_derive_latex(capsys):
+    assert main(["derive", "--latex"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count(r"\begin{align*}") == 4
+    assert r"\Gamma\left(" in printed
+
+
+def test_demo(capsys):
+    assert main(["demo", "--n", "2048", "--d", "0.3", "--seed", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "local Whittle" in printed and "GPH" in printed
+    assert "true d = 0.3" in printed
+
+
+def test_demo_bad_input(capsys):
+    assert main(["demo", "--d", "0.7"]) == 2
+    assert "`d` must lie in (-0.5, 0.5)" in capsys.readouterr().err
+
+
+def test_unknown_command():
+    with pytest.raises(SystemExit):
+        main(["frobnicate"])
