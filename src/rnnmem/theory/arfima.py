@@ -178,7 +178,7 @@ def arfima_acvf(nlags, *, d, ar=(), ma=(), sigma2=1.0) -> np.ndarray:
     Examples
     --------
     >>> arfima_acvf(2, d=0.3) / arfima_acvf(0, d=0.3)[0]
-    array([1.        , 0.42857143, 0.34065934])
+    array([1.        , 0.42857143, 0.32773109])
     """
     nlags = as_integer(nlags, "nlags", minimum=0)
     d, ar_poly, ma_poly, sigma2 = validate_arfima(d, ar, ma, sigma2)
