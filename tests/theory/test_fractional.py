@@ -151,3 +151,15 @@ def test_pochhammer_anchor_is_seamless():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=st.floats(-20.0, 20.0), b=st.floats(0.05, 20.0), n=st.integers(1, 3000))
+def test_range_and_pointwise_pochhammer_agree(a, b, n):
+    # The blocked range evaluation (Stirling at block starts, recursion inside) and the
+    # element-wise evaluation are two algorithms for the same values.
+    from rnnmem.theory._pochhammer import pochhammer_ratio_range
+
+    blocked = pochhammer_ratio_range(a, b, n)
+    pointwise = pochhammer_ratio(a, b, np.arange(n))
+    np.testing.assert_allclose(blocked, pointwise, rtol=1e-12, atol=0)

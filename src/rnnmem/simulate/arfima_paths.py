@@ -86,13 +86,19 @@ def _davies_harte(root: np.ndarray, n: int, n_paths: int, rng: np.random.Generat
     if n_paths % 2:
         # A single path needs only N real normals: a Hermitian-symmetric complex Gaussian
         # vector xi (xi_0, xi_{N/2} real, the rest (A + iB)/sqrt(2)) and one inverse real FFT,
-        # X_j = N^{-1/2} sum_k sqrt(lambda_k) xi_k e^{2 pi i jk/N}.
-        normals = rng.standard_normal(size)
+        # X_j = N^{-1/2} sum_k sqrt(lambda_k) xi_k e^{2 pi i jk/N} = sqrt(N) irfft(sqrt(lambda) xi).
+        # The constants sqrt(N) and 1/sqrt(2) are folded into one weight vector.
         middle = size // 2
+        weight = np.sqrt(size) * root
+        weight[1:middle] *= np.sqrt(0.5)
+        normals = rng.standard_normal(size)
         xi = np.empty(middle + 1, dtype=complex)
-        xi[0], xi[middle] = normals[0], normals[1]
-        xi[1:middle] = (normals[2 : middle + 1] + 1j * normals[middle + 1 :]) / np.sqrt(2.0)
-        paths[-1] = np.sqrt(size) * fft.irfft(root * xi, n=size)[:n]
+        xi.real[0], xi.imag[0] = normals[0], 0.0
+        xi.real[middle], xi.imag[middle] = normals[1], 0.0
+        xi.real[1:middle] = normals[2 : middle + 1]
+        xi.imag[1:middle] = normals[middle + 1 :]
+        xi *= weight
+        paths[-1] = fft.irfft(xi, n=size)[:n]
     return paths
 
 

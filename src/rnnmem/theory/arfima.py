@@ -25,7 +25,7 @@ from scipy import signal, special
 from rnnmem._validation import as_integer, as_real, as_real_array
 
 from ._levinson import durbin_levinson
-from ._pochhammer import pochhammer_ratio
+from ._pochhammer import pochhammer_ratio_range
 from ._polynomials import lag_polynomial, smallest_root_modulus
 from .fractional import frac_integ_weights
 
@@ -73,7 +73,7 @@ def validate_arfima(d, ar, ma, sigma2):
 def _fd_acvf(d: float, nlags: int) -> np.ndarray:
     """gamma(0..nlags) of ARFIMA(0, d, 0) with unit innovation variance."""
     gamma0 = special.gamma(1.0 - 2.0 * d) / special.gamma(1.0 - d) ** 2
-    return gamma0 * pochhammer_ratio(d, 1.0 - d, np.arange(nlags + 1))
+    return gamma0 * pochhammer_ratio_range(d, 1.0 - d, nlags + 1)
 
 
 def _arma_acvf(ar_poly: np.ndarray, ma_poly: np.ndarray, nlags: int) -> np.ndarray:

@@ -18,7 +18,7 @@ from scipy import special
 
 from rnnmem._validation import as_choice, as_integer, as_real, as_real_array
 
-from ._pochhammer import pochhammer_ratio
+from ._pochhammer import pochhammer_ratio, pochhammer_ratio_range
 
 __all__ = [
     "frac_diff_weights",
@@ -32,12 +32,11 @@ def _weights(d, n: int, sign: float) -> np.ndarray:
     n = as_integer(n, "n", minimum=1)
     if np.ndim(d) == 0:
         d = as_real(d, "d")
-        return pochhammer_ratio(sign * d, 1.0, np.arange(n))
+        return pochhammer_ratio_range(sign * d, 1.0, n)
     ds = as_real_array(d, "d", ndim=1)
-    j = np.arange(n)
     out = np.empty((ds.size, n))
     for row, value in enumerate(ds):
-        out[row] = pochhammer_ratio(sign * float(value), 1.0, j)
+        out[row] = pochhammer_ratio_range(sign * float(value), 1.0, n)
     return out
 
 
