@@ -11,10 +11,16 @@ Choices, and why:
   compiler version and break the bit-for-bit equality of parallel and serial runs.
 - ``nogil=True``: kernels hold no Python objects, so threads may overlap with NumPy.
 - ``parallel`` is opt-in (``jit(f, parallel=True)``) and reserved for ``prange`` over
-  independent chains or replications.
+  independent chains or replications. A parallel build is compiled from a renamed copy of the
+  function (suffix ``_parallel``): Numba names its on-disk cache after the function's
+  qualified name and line, not its flags, so compiling one function both serially and in
+  parallel would otherwise share one cache entry and silently load the serial machine code
+  for the parallel dispatcher.
 """
 
 from __future__ import annotations
+
+import types
 
 import numba
 
@@ -40,4 +46,15 @@ def jit(function, *, parallel: bool = False):
     numba.core.registry.CPUDispatcher
         The lazily compiled kernel.
     """
+    if parallel:
+        clone = types.FunctionType(
+            function.__code__,
+            function.__globals__,
+            function.__name__ + "_parallel",
+            function.__defaults__,
+            function.__closure__,
+        )
+        clone.__qualname__ = function.__qualname__ + "_parallel"
+        clone.__doc__ = function.__doc__
+        function = clone
     return numba.njit(parallel=parallel, **NUMBA_OPTIONS)(function)

@@ -11,6 +11,8 @@ from .arfima import (
     arfima_pacf,
     arfima_spectral_density,
 )
+from .coefficients import LinearCoefficients, linear_coefficients, truncated_filter_response
+from .conditions import ConditionReport, conditions
 from .fractional import (
     frac_diff_partial_sum,
     frac_diff_weights,
@@ -28,4 +30,9 @@ __all__ = [
     "arfima_pacf",
     "arfima_spectral_density",
     "arfima_ma_weights",
+    "conditions",
+    "ConditionReport",
+    "linear_coefficients",
+    "LinearCoefficients",
+    "truncated_filter_response",
 ]

@@ -1,0 +1,226 @@
+"""Network simulation speed: rnnmem's Numba kernels against torch.nn and a NumPy loop.
+
+Side by side in one run, for RNN (tanh) and LSTM networks with one input, hidden sizes 8, 32
+and 128, float64 throughout:
+
+- a single chain (rnnmem's serial kernel; torch batch 1; NumPy loop on vectors), T = 10^6;
+- 256 chains (rnnmem's parallel kernel, one chain per thread task; torch batch 256; NumPy
+  loop on (256, H) matrices), T = 10^5.
+
+All three compute the same driven recursion on the same pre-drawn N(0, 1) inputs: rnnmem's
+``run(mode="driven")`` (which also evaluates its 1-output head and stores outputs and
+inputs), ``torch.nn.RNN/LSTM`` under ``torch.no_grad()`` fed in chunks of steps with the
+hidden state carried over (a whole sequence would not fit in memory: torch returns every
+hidden state), and a plain NumPy loop (one matrix product per step and layer; its sigmoid is
+0.5 (1 + tanh(v / 2))). rnnmem and torch run one block of pre-drawn inputs (T / 20 steps for
+rnnmem, at most 2e6 / (chains H) for torch) repeatedly: rnnmem restarts from a zero state at
+each block, torch carries its state over. rnnmem's cost per call (validation, allocation,
+starting the threads) is thus included, once per block.
+
+Timing: each method runs once untimed (compilation, allocation), then on as many steps as fit
+in ``--min-time`` seconds, up to T; the table reports chain-steps per second. "GFLOP/s" counts
+the multiply-adds of the matrix products only, 2 G H (I + H) per chain-step (G = 1 for the
+RNN, 4 for the LSTM), next to the float64 GEMM rate measured on this machine with NumPy's
+BLAS (same number of threads). Run with nothing else on the machine:
+
+    python benchmarks/simulate.py            # full sizes (several minutes)
+    python benchmarks/simulate.py --quick    # tiny sizes, checks that everything works
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+
+import numba
+import numpy as np
+
+from rnnmem.networks import LSTM, RNN
+from rnnmem.simulate.networks import run
+
+HIDDEN_SIZES = (8, 32, 128)
+N_CHAINS = 256
+
+
+def gemm_peak(n: int, repeats: int) -> float:
+    """Best float64 GEMM rate (GFLOP/s) of NumPy's BLAS on n x n matrices."""
+    gen = np.random.default_rng(0)
+    a, b = gen.standard_normal((n, n)), gen.standard_normal((n, n))
+    a @ b
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - start)
+    return 2.0 * n**3 / best / 1e9
+
+
+def flops_per_step(cls, hidden: int, n_in: int = 1) -> float:
+    gates = 4 if cls is LSTM else 1
+    return 2.0 * gates * hidden * (n_in + hidden)
+
+
+def timed(step_fn, total_steps: int, chunk: int, min_time: float) -> tuple[int, float]:
+    """Run ``step_fn(n)`` on chunks until min_time seconds or total_steps; (steps, seconds)."""
+    done, elapsed = 0, 0.0
+    while done < total_steps and elapsed < min_time:
+        n = min(chunk, total_steps - done)
+        start = time.perf_counter()
+        step_fn(n)
+        elapsed += time.perf_counter() - start
+        done += n
+    return done, elapsed
+
+
+def bench_rnnmem(net, inputs, min_time):
+    n_chains, total, _ = inputs.shape
+    chunk = max(total // 20, 1)
+    block = np.ascontiguousarray(inputs[:, :chunk])  # made outside the timing
+    run(net, 2, mode="driven", inputs=block[:, :2].copy(), n_chains=n_chains)  # compile
+
+    def step(n):
+        given = block if n == chunk else np.ascontiguousarray(block[:, :n])
+        run(net, n, mode="driven", inputs=given, n_chains=n_chains)
+
+    return timed(step, total, chunk, min_time)
+
+
+def bench_torch(torch, net, inputs, min_time):
+    n_chains, total, n_in = inputs.shape
+    common = {
+        "input_size": n_in,
+        "hidden_size": net.hidden_size,
+        "batch_first": True,
+        "dtype": torch.float64,
+    }
+    if isinstance(net, LSTM):
+        module = torch.nn.LSTM(**common)
+    else:
+        module = torch.nn.RNN(nonlinearity="tanh", **common)
+    with torch.no_grad():
+        for name, value in (
+            ("weight_ih_l0", net.weight_ih[0]),
+            ("weight_hh_l0", net.weight_hh[0]),
+            ("bias_ih_l0", net.bias_ih[0]),
+            ("bias_hh_l0", net.bias_hh[0]),
+        ):
+            getattr(module, name).copy_(torch.from_numpy(np.array(value)))
+    # Chunks of steps: torch stores every hidden state, (chains, chunk, H) doubles.
+    chunk = max(min(total, 2_000_000 // (n_chains * net.hidden_size)), 1)
+    block = torch.from_numpy(np.ascontiguousarray(inputs[:, :chunk]))
+    state = {"h": None}
+
+    def step(n):
+        given = block if n == chunk else block[:, :n].contiguous()
+        with torch.no_grad():
+            _, state["h"] = module(given, state["h"])
+
+    step(min(chunk, 2))
+    state["h"] = None
+    return timed(step, total, chunk, min_time)
+
+
+def bench_numpy(net, inputs, min_time):
+    n_chains, total, _ = inputs.shape
+    hidden = net.hidden_size
+    w_ih, w_hh = net.weight_ih[0].T.copy(), net.weight_hh[0].T.copy()
+    bias = net.bias_ih[0] + net.bias_hh[0]
+    lstm = isinstance(net, LSTM)
+    h = np.zeros((n_chains, hidden))
+    c = np.zeros((n_chains, hidden))
+
+    def sigmoid(v):
+        return 0.5 * (1.0 + np.tanh(0.5 * v))
+
+    def step(n):
+        nonlocal h, c
+        for t in range(n):
+            a = inputs[:, t] @ w_ih + h @ w_hh + bias
+            if lstm:
+                i, f = sigmoid(a[:, :hidden]), sigmoid(a[:, hidden : 2 * hidden])
+                g, o = np.tanh(a[:, 2 * hidden : 3 * hidden]), sigmoid(a[:, 3 * hidden :])
+                c = f * c + i * g
+                h = o * np.tanh(c)
+            else:
+                h = np.tanh(a)
+
+    step(2)
+    return timed(step, total, max(total // 50, 1), min_time)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny sizes (T = 2000 / 200, 0.05 s per method): a smoke test",
+    )
+    parser.add_argument(
+        "--min-time",
+        type=float,
+        default=None,
+        help="seconds of timed work per method and size (default 3; 0.05 quick)",
+    )
+    parser.add_argument("--no-torch", action="store_true", help="skip the torch columns")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    t_single, t_multi = (2_000, 200) if quick else (1_000_000, 100_000)
+    min_time = args.min_time if args.min_time is not None else (0.05 if quick else 3.0)
+    threads = numba.get_num_threads()
+
+    torch = None
+    if not args.no_torch:
+        try:
+            import torch
+        except ImportError:
+            print("torch is not installed: its columns are skipped.")
+        else:
+            torch.set_num_threads(threads)
+
+    peak = gemm_peak(512 if quick else 2048, 3 if quick else 5)
+    print(
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} logical CPUs;"
+        f" Numba {numba.__version__} with {threads} threads; NumPy {np.__version__}"
+        + (f"; torch {torch.__version__} with {torch.get_num_threads()} threads" if torch else "")
+    )
+    print(f"float64 GEMM peak (NumPy BLAS, {threads} threads): {peak:.1f} GFLOP/s")
+    print(
+        f"Up to T = {t_single} steps (1 chain) and T = {t_multi} steps ({N_CHAINS} chains), "
+        f"at least {min_time:g} s of timed work per method (fewer steps when that suffices)."
+    )
+    print()
+    header = (
+        f"{'model':<5} {'H':>4} {'chains':>6}  {'method':<14} {'steps timed':>11} "
+        f"{'Msteps/s':>10} {'vs torch':>9} {'GFLOP/s':>8} {'% peak':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    gen = np.random.default_rng(20251125)
+    for cls in (RNN, LSTM):
+        for hidden in HIDDEN_SIZES:
+            net = cls.random(1, hidden, rng=1)
+            for n_chains, total in ((1, t_single), (N_CHAINS, t_multi)):
+                inputs = gen.standard_normal((n_chains, total, 1))
+                results = {"rnnmem": bench_rnnmem(net, inputs, min_time)}
+                if torch is not None:
+                    results["torch.nn"] = bench_torch(torch, net, inputs, min_time)
+                results["numpy loop"] = bench_numpy(net, inputs, min_time)
+                rates = {k: n_chains * steps / sec for k, (steps, sec) in results.items()}
+                for method, (steps, _) in results.items():
+                    rate = rates[method]
+                    versus = (
+                        f"{rate / rates['torch.nn']:8.2f}x" if "torch.nn" in rates else f"{'-':>9}"
+                    )
+                    gflops = rate * flops_per_step(cls, hidden) / 1e9
+                    print(
+                        f"{cls.__name__:<5} {hidden:>4} {n_chains:>6}  {method:<14} "
+                        f"{steps:>11} {rate / 1e6:>10.3f} {versus} {gflops:>8.2f} "
+                        f"{100 * gflops / peak:>6.1f}%"
+                    )
+            print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,905 @@
+"""Numba kernels of the network simulators (all ``@njit`` code of :mod:`rnnmem.simulate.networks`).
+
+Conventions
+-----------
+- Every kernel is written once in plain Python as ``_foo_py``; ``_foo = jit(_foo_py)`` is the
+  serial build and ``_foo_par = jit(_foo_py, parallel=True)`` the build whose loop over chains
+  is a ``prange`` (compiled from a renamed copy, see :mod:`rnnmem._numba`). Chains are independent
+  and each is computed by the same sequential code, so the parallel build equals the serial
+  build bit for bit whatever the number of threads.
+- Helpers (``_tanh``, ``_matvec_add``, ...) are jitted too and the kernels call them by name.
+  :func:`python_twin` rebinds those names to interpreted copies of the ``_py`` helpers, giving
+  a kernel that runs entirely in the Python interpreter: the naive twin the tests compare with.
+- Calls between jitted functions are not free in Numba (every array argument is passed as a
+  struct of seven words, and a slice made in the time loop costs two atomic reference-count
+  updates): helpers take whole arrays plus row indices, and the short per-step bookkeeping
+  (input, output, divergence check, recording) is written out in each kernel.
+- Kernels take arrays and scalars only, write into preallocated outputs, never validate and
+  never draw random numbers: the noise or the inputs arrive in ``drive``.
+- Weight matrices arrive transposed, shape (fan_in, fan_out), so that a matrix-vector product
+  is a sequence of AXPYs over contiguous rows: vectorisable without reassociating any sum
+  (``fastmath`` stays off, see :mod:`rnnmem._numba`).
+- Divergence: after each step, any non-finite or larger-than-``bound`` value in the output or
+  the recorded state stops the chain; ``status[c]`` receives the step (counted from 0,
+  burn-in included) and the unrecorded rest of its rows is filled with NaN. ``status[c] = -1``
+  means the chain ran to the end.
+
+Shared arguments
+----------------
+drive : (C, T, I)
+    Driven mode: the inputs x_t. Autonomous mode: the noise eps_t (then I = O).
+autonomous : bool
+    If true, x_t = y_{t-1} and y_t = z_t + eps_t (ZH20 eq. 7) with y_0 = ``y0[c]``.
+state0 : (C, S)
+    Initial recorded state.
+n_burn : int
+    Steps run before recording starts.
+outputs : (C, T - n_burn, O)
+    y_t (autonomous) or z_t (driven).
+inputs : (C, T - n_burn, I)
+    The x_t fed to the network.
+states : (C, T - n_burn, S) when ``record`` else (C, 0, S)
+status : (C,) int64
+"""
+
+from __future__ import annotations
+
+import math
+import types
+
+import numpy as np
+
+from .._numba import jit, prange
+
+__all__ = ["python_twin"]
+
+# Activation codes, in the order of rnnmem.networks.ACTIVATIONS and OUTPUTS.
+TANH, RELU, SIGMOID, IDENTITY = 0, 1, 2, 3
+OUT_IDENTITY, OUT_TANH, OUT_SIGMOID = 0, 1, 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Scalar and vector helpers
+
+
+# Elementary functions. glibc's tanh and exp are scalar calls that LLVM cannot vectorise, and
+# they dominated the cost of a step (about 15 ns each, against 1-2 ns for the code below once
+# vectorised). Both functions below reduce y = k ln2 + r, |r| <= ln2/2 (Cody-Waite split of
+# ln2), evaluate expm1(r) by its Taylor polynomial of degree 13 (truncation below 1.2e-17
+# relative) and rebuild with an exact power of two from a table. Measured against 40-digit
+# mpmath they are within 2 ulp (tests/simulate/test_kernels_networks.py checks 3 ulp against
+# mpmath and 4.5e-16 relative against NumPy/SciPy). Divisions use ``np.divide``: Python's "/"
+# carries a zero-division check that stops vectorisation (and no denominator here can be 0).
+
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_INV_LN2 = 1.44269504088896338700e00
+_POW2 = 2.0 ** np.arange(64.0)  # 2^k, k = 0..63 (tanh needs k <= 58)
+_NEG_POW2 = 2.0 ** -np.arange(1076.0)  # 2^-k, k = 0..1075 (2^-1075 rounds to 0)
+_C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9, _C10, _C11, _C12, _C13 = (
+    1.0 / math.factorial(n) for n in range(2, 14)
+)
+
+
+def _expm1_reduced_py(r):
+    """expm1(r) for |r| <= ln2/2: Taylor polynomial of degree 13 in Horner form."""
+    p = _C13
+    p = p * r + _C12
+    p = p * r + _C11
+    p = p * r + _C10
+    p = p * r + _C9
+    p = p * r + _C8
+    p = p * r + _C7
+    p = p * r + _C6
+    p = p * r + _C5
+    p = p * r + _C4
+    p = p * r + _C3
+    p = p * r + _C2
+    p = p * r + 1.0
+    return p * r
+
+
+_expm1_reduced = jit(_expm1_reduced_py)
+
+
+def _tanh_py(v):
+    """tanh(v) = sign(v) e / (e + 2), e = expm1(2|v|), within 2 ulp; NaN stays NaN.
+
+    |v| >= 20 is clamped (tanh rounds to 1 there); ``k`` is computed from a NaN-free copy
+    so that a NaN input gives a NaN output instead of an invalid table index.
+    """
+    y = 40.0 if abs(v) >= 20.0 else 2.0 * abs(v)
+    y_index = y if y <= 40.0 else 0.0
+    k = int(y_index * _INV_LN2 + 0.5)
+    r = (y - k * _LN2_HI) - k * _LN2_LO
+    scale = _POW2[k]
+    e = scale * _expm1_reduced(r) + (scale - 1.0)
+    return math.copysign(np.divide(e, e + 2.0), v)
+
+
+_tanh = jit(_tanh_py)
+
+
+def _sigmoid_py(v):
+    """Logistic function 1 / (1 + exp(-v)) without overflow, within 2 ulp; NaN stays NaN.
+
+    With u = exp(-|v|) in (0, 1]: 1 / (1 + u) for v >= 0 and u / (1 + u) otherwise.
+    """
+    y = min(745.0, abs(v))
+    y_index = y if y <= 745.0 else 0.0
+    k = int(y_index * _INV_LN2 + 0.5)
+    r = (y - k * _LN2_HI) - k * _LN2_LO
+    u = _NEG_POW2[k] * (1.0 + _expm1_reduced(-r))
+    top = 1.0 if v >= 0.0 else u
+    return v if math.isnan(v) else np.divide(top, 1.0 + u)
+
+
+_sigmoid = jit(_sigmoid_py)
+
+
+def _activate_py(v, code):
+    """Hidden activation by code: 0 tanh, 1 relu, 2 sigmoid, 3 identity."""
+    if code == 0:
+        return _tanh(v)
+    if code == 1:
+        return max(0.0, v)
+    if code == 2:
+        return _sigmoid(v)
+    return v
+
+
+_activate = jit(_activate_py)
+
+
+def _output_py(v, code):
+    """Output function g by code: 0 identity, 1 tanh, 2 sigmoid."""
+    if code == 1:
+        return _tanh(v)
+    if code == 2:
+        return _sigmoid(v)
+    return v
+
+
+_output = jit(_output_py)
+
+
+# Vector helpers. They take whole arrays plus row indices and offsets rather than slices:
+# a slice made inside the time loop costs two atomic reference-count updates in Numba, which
+# was a third of the cost of a step at H = 8. The loops over j are contiguous and free of
+# reductions, so LLVM vectorises them without reassociating any sum.
+
+
+def _activate_row_py(dst, row, offset, a, code):
+    """dst[row, offset + j] = activation(a[j]) for every j; the branch is outside the loops."""
+    n = a.shape[0]
+    if code == 0:
+        for j in range(n):
+            dst[row, offset + j] = _tanh(a[j])
+    elif code == 1:
+        for j in range(n):
+            dst[row, offset + j] = max(0.0, a[j])
+    elif code == 2:
+        for j in range(n):
+            dst[row, offset + j] = _sigmoid(a[j])
+    else:
+        for j in range(n):
+            dst[row, offset + j] = a[j]
+
+
+_activate_row = jit(_activate_row_py)
+
+
+def _sigmoid_range_py(a, start, stop):
+    """a[j] = sigmoid(a[j]) for start <= j < stop, in place."""
+    for j in range(start, stop):
+        a[j] = _sigmoid(a[j])
+
+
+_sigmoid_range = jit(_sigmoid_range_py)
+
+
+def _tanh_range_py(a, start, stop):
+    """a[j] = tanh(a[j]) for start <= j < stop, in place."""
+    for j in range(start, stop):
+        a[j] = _tanh(a[j])
+
+
+_tanh_range = jit(_tanh_range_py)
+
+
+def _copy_row_py(dst, src, row):
+    """dst[j] = src[row, j] for every j of dst."""
+    for j in range(dst.shape[0]):
+        dst[j] = src[row, j]
+
+
+_copy_row = jit(_copy_row_py)
+
+
+def _matvec_add_py(acc, weight, layer, v, row, offset):
+    """acc[j] += sum_k weight[layer, k, j] * v[row, offset + k], summed in k order.
+
+    ``weight`` has shape (layers, fan_in, fan_out): the transposed matrices of a stack.
+    """
+    n = acc.shape[0]
+    for k in range(weight.shape[1]):
+        vk = v[row, offset + k]
+        for j in range(n):
+            acc[j] += weight[layer, k, j] * vk
+
+
+_matvec_add = jit(_matvec_add_py)
+
+
+def _head_py(z, head_w, v, row, offset, bias, out_code):
+    """z[o] = g(bias[o] + sum_k head_w[o, k] v[row, offset + k]), summed in k order.
+
+    The head is a handful of dot products over contiguous rows of the untransposed head
+    weight (few outputs: an AXPY form would vectorise over a length-1 axis).
+    """
+    for o in range(z.shape[0]):
+        acc = bias[o]
+        for k in range(head_w.shape[1]):
+            acc += head_w[o, k] * v[row, offset + k]
+        z[o] = _output(acc, out_code)
+
+
+_head = jit(_head_py)
+
+
+def _lstm_cell_py(gates, hc, layer, n_layers):
+    """LSTM update from pre-activations (i, f, g, o) of H rows each, in one loop over units:
+    c = sigmoid(f) c + sigmoid(i) tanh(g), h = sigmoid(o) tanh(c).
+
+    ``hc`` has rows h^0..h^{L-1} then c^0..c^{L-1}.
+    """
+    hidden = hc.shape[1]
+    cell_row = n_layers + layer
+    for j in range(hidden):
+        gate_i = _sigmoid(gates[j])
+        gate_f = _sigmoid(gates[hidden + j])
+        gate_g = _tanh(gates[2 * hidden + j])
+        gate_o = _sigmoid(gates[3 * hidden + j])
+        value = gate_f * hc[cell_row, j] + gate_i * gate_g
+        hc[cell_row, j] = value
+        hc[layer, j] = gate_o * _tanh(value)
+
+
+_lstm_cell = jit(_lstm_cell_py)
+
+
+def _gru_cell_py(a_in, a_hid, h, layer):
+    """torch.nn.GRU update of h[layer] from the input part a_in and hidden part a_hid."""
+    hidden = h.shape[1]
+    for j in range(2 * hidden):
+        a_in[j] = _sigmoid(a_in[j] + a_hid[j])
+    for j in range(hidden):
+        gate_n = _tanh(a_in[2 * hidden + j] + a_in[j] * a_hid[2 * hidden + j])
+        gate_z = a_in[hidden + j]
+        h[layer, j] = (1.0 - gate_z) * gate_n + gate_z * h[layer, j]
+
+
+_gru_cell = jit(_gru_cell_py)
+
+
+def _frac_diff_weights_py(d, weights, row):
+    """weights[row, j] = w_j(d) of (1-B)^d, j = 0..K, by w_j = w_{j-1} (j-1-d)/j."""
+    weights[row, 0] = 1.0
+    for j in range(1, weights.shape[1]):
+        weights[row, j] = weights[row, j - 1] * ((j - 1 - d) / j)
+
+
+_frac_diff_weights = jit(_frac_diff_weights_py)
+
+
+def _ring_dot_py(weights, buffer, row, newest):
+    """sum_{j=1}^{K} weights[row, j] * buffer[row, (newest - j + 1) mod K], lag order."""
+    k_len = buffer.shape[1]
+    acc = 0.0
+    idx = newest
+    for j in range(1, k_len + 1):
+        acc += weights[row, j] * buffer[row, idx]
+        idx -= 1
+        if idx < 0:
+            idx = k_len - 1
+    return acc
+
+
+_ring_dot = jit(_ring_dot_py)
+
+
+def _exceeds_py(values, bound):
+    """True if some value is NaN, infinite or larger than ``bound`` in absolute value."""
+    for k in range(values.shape[0]):
+        if not abs(values[k]) <= bound:
+            return True
+    return False
+
+
+_exceeds = jit(_exceeds_py)
+
+
+def _stop_py(c, t, n_burn, outputs, inputs, states, record, status):
+    """Mark chain c as diverged at step t and fill its unrecorded rows with NaN."""
+    status[c] = t
+    r = max(t - n_burn, 0)
+    outputs[c, r:, :] = np.nan
+    inputs[c, r:, :] = np.nan
+    if record:
+        states[c, r:, :] = np.nan
+
+
+_stop = jit(_stop_py)
+
+
+def _as_stack_py(matrix):
+    """View a transposed weight matrix (fan_in, fan_out) as a one-layer stack."""
+    return matrix.reshape((1, matrix.shape[0], matrix.shape[1]))
+
+
+_as_stack = jit(_as_stack_py)
+
+
+# ---------------------------------------------------------------------------------------------
+# Kernels, one per architecture family
+
+
+def _linear_run_py(
+    drive,
+    autonomous,
+    y0,
+    state0,
+    weight_t,
+    n_burn,
+    bound,
+    outputs,
+    inputs,
+    states,
+    record,
+    status,
+):
+    """Linear chain: u = W (x_t, s_{t-1}); z_t = u[:p]; s_t = u[p:].
+
+    weight_t : (n, n), the transpose of W.
+    """
+    n_chains, n_total, _ = drive.shape
+    n = weight_t.shape[0]
+    p = y0.shape[1]
+    n_in = n_out = p
+    weight = _as_stack(weight_t)
+    for c in prange(n_chains):
+        v = np.zeros((1, n))  # (x_t, s_{t-1})
+        u = np.empty(n)
+        z = np.empty(p)
+        y = y0[c].copy()
+        x = np.empty((1, p))
+        state = state0[c].copy()
+        for j in range(n - p):
+            v[0, p + j] = state[j]
+        for t in range(n_total):
+            for k in range(n_in):
+                x[0, k] = y[k] if autonomous else drive[c, t, k]
+            for k in range(p):
+                v[0, k] = x[0, k]
+            for j in range(n):
+                u[j] = 0.0
+            _matvec_add(u, weight, 0, v, 0, 0)
+            for k in range(p):
+                z[k] = u[k]
+            for j in range(n - p):
+                v[0, p + j] = u[p + j]
+                state[j] = u[p + j]
+            # y_t = z_t (+ eps_t); divergence check; record after the burn-in.
+            for o in range(n_out):
+                y[o] = z[o] + drive[c, t, o] if autonomous else z[o]
+            if _exceeds(y, bound) or _exceeds(state, bound):
+                _stop(c, t, n_burn, outputs, inputs, states, record, status)
+                break
+            r = t - n_burn
+            if r >= 0:
+                for o in range(n_out):
+                    outputs[c, r, o] = y[o]
+                for k in range(n_in):
+                    inputs[c, r, k] = x[0, k]
+                if record:
+                    for s in range(state.shape[0]):
+                        states[c, r, s] = state[s]
+
+
+def _rnn_run_py(
+    drive,
+    autonomous,
+    y0,
+    state0,
+    wih0_t,
+    wih_t,
+    whh_t,
+    bias,
+    head_w,
+    head_b,
+    act_code,
+    out_code,
+    n_burn,
+    bound,
+    outputs,
+    inputs,
+    states,
+    record,
+    status,
+):
+    """Elman RNN stack. State layout (h^0, ..., h^{L-1}).
+
+    wih0_t : (I, H); wih_t : (max(L-1, 1), H, H) (layers 1..L-1); whh_t : (L, H, H);
+    bias : (L, H) = bias_ih + bias_hh; head_w : (O, H), not transposed; head_b : (O,).
+    """
+    n_chains, n_total, _ = drive.shape
+    n_layers, hidden, _ = whh_t.shape
+    n_in = wih0_t.shape[0]
+    n_out = head_b.shape[0]
+    wih0 = _as_stack(wih0_t)
+    for c in prange(n_chains):
+        state = state0[c].copy()
+        h = state.reshape((n_layers, hidden))
+        a = np.empty(hidden)
+        x = np.empty((1, n_in))
+        y = y0[c].copy()
+        z = np.empty(n_out)
+        for t in range(n_total):
+            for k in range(n_in):
+                x[0, k] = y[k] if autonomous else drive[c, t, k]
+            for layer in range(n_layers):
+                _copy_row(a, bias, layer)
+                if layer == 0:
+                    _matvec_add(a, wih0, 0, x, 0, 0)
+                else:
+                    _matvec_add(a, wih_t, layer - 1, h, layer - 1, 0)
+                _matvec_add(a, whh_t, layer, h, layer, 0)
+                _activate_row(h, layer, 0, a, act_code)
+            _head(z, head_w, h, n_layers - 1, 0, head_b, out_code)
+            # y_t = z_t (+ eps_t); divergence check; record after the burn-in.
+            for o in range(n_out):
+                y[o] = z[o] + drive[c, t, o] if autonomous else z[o]
+            if _exceeds(y, bound) or _exceeds(state, bound):
+                _stop(c, t, n_burn, outputs, inputs, states, record, status)
+                break
+            r = t - n_burn
+            if r >= 0:
+                for o in range(n_out):
+                    outputs[c, r, o] = y[o]
+                for k in range(n_in):
+                    inputs[c, r, k] = x[0, k]
+                if record:
+                    for s in range(state.shape[0]):
+                        states[c, r, s] = state[s]
+
+
+def _lstm_run_py(
+    drive,
+    autonomous,
+    y0,
+    state0,
+    wih0_t,
+    wih_t,
+    whh_t,
+    bias,
+    head_w,
+    head_b,
+    out_code,
+    n_burn,
+    bound,
+    outputs,
+    inputs,
+    states,
+    record,
+    status,
+):
+    """LSTM stack, gate order (i, f, g, o). State layout (h^0..h^{L-1}, c^0..c^{L-1}).
+
+    Shapes as in :func:`_rnn_run_py` with 4H gate rows.
+    """
+    n_chains, n_total, _ = drive.shape
+    n_layers, hidden, _ = whh_t.shape
+    n_in = wih0_t.shape[0]
+    n_out = head_b.shape[0]
+    wih0 = _as_stack(wih0_t)
+    for c in prange(n_chains):
+        state = state0[c].copy()
+        hc = state.reshape((2 * n_layers, hidden))
+        a = np.empty(4 * hidden)
+        x = np.empty((1, n_in))
+        y = y0[c].copy()
+        z = np.empty(n_out)
+        for t in range(n_total):
+            for k in range(n_in):
+                x[0, k] = y[k] if autonomous else drive[c, t, k]
+            for layer in range(n_layers):
+                _copy_row(a, bias, layer)
+                if layer == 0:
+                    _matvec_add(a, wih0, 0, x, 0, 0)
+                else:
+                    _matvec_add(a, wih_t, layer - 1, hc, layer - 1, 0)
+                _matvec_add(a, whh_t, layer, hc, layer, 0)
+                _lstm_cell(a, hc, layer, n_layers)
+            _head(z, head_w, hc, n_layers - 1, 0, head_b, out_code)
+            # y_t = z_t (+ eps_t); divergence check; record after the burn-in.
+            for o in range(n_out):
+                y[o] = z[o] + drive[c, t, o] if autonomous else z[o]
+            if _exceeds(y, bound) or _exceeds(state, bound):
+                _stop(c, t, n_burn, outputs, inputs, states, record, status)
+                break
+            r = t - n_burn
+            if r >= 0:
+                for o in range(n_out):
+                    outputs[c, r, o] = y[o]
+                for k in range(n_in):
+                    inputs[c, r, k] = x[0, k]
+                if record:
+                    for s in range(state.shape[0]):
+                        states[c, r, s] = state[s]
+
+
+def _gru_run_py(
+    drive,
+    autonomous,
+    y0,
+    state0,
+    wih0_t,
+    wih_t,
+    whh_t,
+    bias_ih,
+    bias_hh,
+    head_w,
+    head_b,
+    out_code,
+    n_burn,
+    bound,
+    outputs,
+    inputs,
+    states,
+    record,
+    status,
+):
+    """GRU stack, gate order (r, z, n) as torch.nn.GRU. State layout (h^0, ..., h^{L-1}).
+
+    Shapes as in :func:`_rnn_run_py` with 3H gate rows; the two biases stay separate because
+    b_hn sits inside the reset gate's product.
+    """
+    n_chains, n_total, _ = drive.shape
+    n_layers, hidden, _ = whh_t.shape
+    n_in = wih0_t.shape[0]
+    n_out = head_b.shape[0]
+    wih0 = _as_stack(wih0_t)
+    for c in prange(n_chains):
+        state = state0[c].copy()
+        h = state.reshape((n_layers, hidden))
+        a_in = np.empty(3 * hidden)
+        a_hid = np.empty(3 * hidden)
+        x = np.empty((1, n_in))
+        y = y0[c].copy()
+        z = np.empty(n_out)
+        for t in range(n_total):
+            for k in range(n_in):
+                x[0, k] = y[k] if autonomous else drive[c, t, k]
+            for layer in range(n_layers):
+                _copy_row(a_in, bias_ih, layer)
+                if layer == 0:
+                    _matvec_add(a_in, wih0, 0, x, 0, 0)
+                else:
+                    _matvec_add(a_in, wih_t, layer - 1, h, layer - 1, 0)
+                _copy_row(a_hid, bias_hh, layer)
+                _matvec_add(a_hid, whh_t, layer, h, layer, 0)
+                _gru_cell(a_in, a_hid, h, layer)
+            _head(z, head_w, h, n_layers - 1, 0, head_b, out_code)
+            # y_t = z_t (+ eps_t); divergence check; record after the burn-in.
+            for o in range(n_out):
+                y[o] = z[o] + drive[c, t, o] if autonomous else z[o]
+            if _exceeds(y, bound) or _exceeds(state, bound):
+                _stop(c, t, n_burn, outputs, inputs, states, record, status)
+                break
+            r = t - n_burn
+            if r >= 0:
+                for o in range(n_out):
+                    outputs[c, r, o] = y[o]
+                for k in range(n_in):
+                    inputs[c, r, k] = x[0, k]
+                if record:
+                    for s in range(state.shape[0]):
+                        states[c, r, s] = state[s]
+
+
+def _mrnn_run_py(
+    drive,
+    autonomous,
+    y0,
+    state0,
+    whx_t,
+    whh_t,
+    bias_h,
+    wmf_t,
+    wmm_t,
+    bias_m,
+    head_w,
+    head_b,
+    wd_t,
+    bias_d,
+    filter_length,
+    dynamic,
+    out_code,
+    n_burn,
+    bound,
+    outputs,
+    inputs,
+    states,
+    record,
+    status,
+):
+    """MRNNF (``dynamic`` false) and MRNN. State layout (h, m) or (h, m, d).
+
+    whx_t : (I, H); whh_t : (H, H); wmf_t : (I, M); wmm_t : (M, M); head_w : (O, H + M);
+    wd_t : (2I + H + M, I), read only when ``dynamic``; bias_d : (I,).
+    The inputs' ring buffer holds x_{t-K+1..t} per coordinate, zero at the start.
+    """
+    n_chains, n_total, _ = drive.shape
+    hidden = whh_t.shape[0]
+    memory = wmm_t.shape[0]
+    n_in = whx_t.shape[0]
+    n_out = head_b.shape[0]
+    whx, whh, wmf, wmm = _as_stack(whx_t), _as_stack(whh_t), _as_stack(wmf_t), _as_stack(wmm_t)
+    wd = _as_stack(wd_t)
+    for c in prange(n_chains):
+        state = state0[c].copy()
+        sv = state.reshape((1, state.shape[0]))  # (h, m[, d]) as one row
+        buffer = np.zeros((n_in, filter_length))
+        weights = np.empty((n_in, filter_length + 1))
+        d = np.empty(n_in)
+        if dynamic:
+            for i in range(n_in):
+                d[i] = state[hidden + memory + i]
+        else:
+            for i in range(n_in):
+                d[i] = 0.5 * _sigmoid(bias_d[i])
+                _frac_diff_weights(d[i], weights, i)
+        gate_in = np.empty((1, 2 * n_in + hidden + memory))  # [d_{t-1}, h, m, x_t]
+        a_h = np.empty(hidden)
+        a_m = np.empty(memory)
+        filtered = np.empty((1, n_in))
+        x = np.empty((1, n_in))
+        y = y0[c].copy()
+        z = np.empty(n_out)
+        newest = filter_length - 1
+        for t in range(n_total):
+            for k in range(n_in):
+                x[0, k] = y[k] if autonomous else drive[c, t, k]
+            if dynamic:
+                for i in range(n_in):
+                    gate_in[0, i] = d[i]
+                    gate_in[0, n_in + hidden + memory + i] = x[0, i]
+                for j in range(hidden + memory):
+                    gate_in[0, n_in + j] = state[j]
+                for i in range(n_in):
+                    d[i] = bias_d[i]
+                _matvec_add(d, wd, 0, gate_in, 0, 0)
+                for i in range(n_in):
+                    d[i] = 0.5 * _sigmoid(d[i])
+                    _frac_diff_weights(d[i], weights, i)
+                    state[hidden + memory + i] = d[i]
+            newest += 1
+            if newest == filter_length:
+                newest = 0
+            for i in range(n_in):
+                buffer[i, newest] = x[0, i]
+                filtered[0, i] = _ring_dot(weights, buffer, i, newest)
+            for j in range(hidden):
+                a_h[j] = bias_h[j]
+            _matvec_add(a_h, whx, 0, x, 0, 0)
+            _matvec_add(a_h, whh, 0, sv, 0, 0)
+            for j in range(memory):
+                a_m[j] = bias_m[j]
+            _matvec_add(a_m, wmf, 0, filtered, 0, 0)
+            _matvec_add(a_m, wmm, 0, sv, 0, hidden)
+            _activate_row(sv, 0, 0, a_h, 0)
+            _activate_row(sv, 0, hidden, a_m, 0)
+            _head(z, head_w, sv, 0, 0, head_b, out_code)
+            # y_t = z_t (+ eps_t); divergence check; record after the burn-in.
+            for o in range(n_out):
+                y[o] = z[o] + drive[c, t, o] if autonomous else z[o]
+            if _exceeds(y, bound) or _exceeds(state, bound):
+                _stop(c, t, n_burn, outputs, inputs, states, record, status)
+                break
+            r = t - n_burn
+            if r >= 0:
+                for o in range(n_out):
+                    outputs[c, r, o] = y[o]
+                for k in range(n_in):
+                    inputs[c, r, k] = x[0, k]
+                if record:
+                    for s in range(state.shape[0]):
+                        states[c, r, s] = state[s]
+
+
+def _mlstm_run_py(
+    drive,
+    autonomous,
+    y0,
+    state0,
+    wih_t,
+    whh_t,
+    bias,
+    head_w,
+    head_b,
+    wd_t,
+    bias_d,
+    filter_length,
+    dynamic,
+    out_code,
+    n_burn,
+    bound,
+    outputs,
+    inputs,
+    states,
+    record,
+    status,
+):
+    """MLSTMF (``dynamic`` false) and MLSTM, gates (i, g, o). State (h, c) or (h, c, d).
+
+    wih_t : (I, 3H); whh_t : (H, 3H); head_w : (O, H); wd_t : (2H + I, H), read only when
+    ``dynamic``; bias_d : (H,). The cell's ring buffer holds c_{t-K..t-1} per unit; the initial
+    cell state0 c-part is its most recent entry, older entries are zero.
+    """
+    n_chains, n_total, _ = drive.shape
+    hidden = whh_t.shape[0]
+    n_in = wih_t.shape[0]
+    n_out = head_b.shape[0]
+    wih, whh, wd = _as_stack(wih_t), _as_stack(whh_t), _as_stack(wd_t)
+    for c in prange(n_chains):
+        state = state0[c].copy()
+        sv = state.reshape((1, state.shape[0]))  # (h, c[, d]) as one row
+        buffer = np.zeros((hidden, filter_length))
+        newest = 0
+        for u in range(hidden):
+            buffer[u, newest] = state[hidden + u]
+        weights = np.empty((hidden, filter_length + 1))
+        d = np.empty(hidden)
+        if dynamic:
+            for u in range(hidden):
+                d[u] = state[2 * hidden + u]
+        else:
+            for u in range(hidden):
+                d[u] = 0.5 * _sigmoid(bias_d[u])
+                _frac_diff_weights(d[u], weights, u)
+        gate_in = np.empty((1, 2 * hidden + n_in))  # [d_{t-1}, h_{t-1}, x_t]
+        a = np.empty(3 * hidden)
+        x = np.empty((1, n_in))
+        y = y0[c].copy()
+        z = np.empty(n_out)
+        for t in range(n_total):
+            for k in range(n_in):
+                x[0, k] = y[k] if autonomous else drive[c, t, k]
+            if dynamic:
+                for u in range(hidden):
+                    gate_in[0, u] = d[u]
+                    gate_in[0, hidden + u] = state[u]
+                for k in range(n_in):
+                    gate_in[0, 2 * hidden + k] = x[0, k]
+                for u in range(hidden):
+                    d[u] = bias_d[u]
+                _matvec_add(d, wd, 0, gate_in, 0, 0)
+                for u in range(hidden):
+                    d[u] = 0.5 * _sigmoid(d[u])
+                    _frac_diff_weights(d[u], weights, u)
+                    state[2 * hidden + u] = d[u]
+            for j in range(3 * hidden):
+                a[j] = bias[j]
+            _matvec_add(a, wih, 0, x, 0, 0)
+            _matvec_add(a, whh, 0, sv, 0, 0)
+            _sigmoid_range(a, 0, hidden)
+            _tanh_range(a, hidden, 2 * hidden)
+            _sigmoid_range(a, 2 * hidden, 3 * hidden)
+            previous = newest
+            newest += 1
+            if newest == filter_length:
+                newest = 0
+            for u in range(hidden):
+                value = a[u] * a[hidden + u] - _ring_dot(weights, buffer, u, previous)
+                buffer[u, newest] = value
+                state[hidden + u] = value
+            for u in range(hidden):
+                state[u] = a[2 * hidden + u] * _tanh(state[hidden + u])
+            _head(z, head_w, sv, 0, 0, head_b, out_code)
+            # y_t = z_t (+ eps_t); divergence check; record after the burn-in.
+            for o in range(n_out):
+                y[o] = z[o] + drive[c, t, o] if autonomous else z[o]
+            if _exceeds(y, bound) or _exceeds(state, bound):
+                _stop(c, t, n_burn, outputs, inputs, states, record, status)
+                break
+            r = t - n_burn
+            if r >= 0:
+                for o in range(n_out):
+                    outputs[c, r, o] = y[o]
+                for k in range(n_in):
+                    inputs[c, r, k] = x[0, k]
+                if record:
+                    for s in range(state.shape[0]):
+                        states[c, r, s] = state[s]
+
+
+# ---------------------------------------------------------------------------------------------
+# Builds
+
+
+_linear_run = jit(_linear_run_py)
+_linear_run_par = jit(_linear_run_py, parallel=True)
+_rnn_run = jit(_rnn_run_py)
+_rnn_run_par = jit(_rnn_run_py, parallel=True)
+_lstm_run = jit(_lstm_run_py)
+_lstm_run_par = jit(_lstm_run_py, parallel=True)
+_gru_run = jit(_gru_run_py)
+_gru_run_par = jit(_gru_run_py, parallel=True)
+_mrnn_run = jit(_mrnn_run_py)
+_mrnn_run_par = jit(_mrnn_run_py, parallel=True)
+_mlstm_run = jit(_mlstm_run_py)
+_mlstm_run_par = jit(_mlstm_run_py, parallel=True)
+
+#: Kernel families by name: (source, serial build, parallel build).
+KERNELS = {
+    "linear": (_linear_run_py, _linear_run, _linear_run_par),
+    "rnn": (_rnn_run_py, _rnn_run, _rnn_run_par),
+    "lstm": (_lstm_run_py, _lstm_run, _lstm_run_par),
+    "gru": (_gru_run_py, _gru_run, _gru_run_par),
+    "mrnn": (_mrnn_run_py, _mrnn_run, _mrnn_run_par),
+    "mlstm": (_mlstm_run_py, _mlstm_run, _mlstm_run_par),
+}
+
+_HELPER_NAMES = (
+    "_expm1_reduced",
+    "_tanh",
+    "_sigmoid",
+    "_activate",
+    "_output",
+    "_activate_row",
+    "_sigmoid_range",
+    "_tanh_range",
+    "_copy_row",
+    "_matvec_add",
+    "_head",
+    "_lstm_cell",
+    "_gru_cell",
+    "_frac_diff_weights",
+    "_ring_dot",
+    "_exceeds",
+    "_stop",
+    "_as_stack",
+)
+
+
+def _interpreted(function, namespace):
+    return types.FunctionType(
+        function.__code__, namespace, function.__name__, function.__defaults__, function.__closure__
+    )
+
+
+# One namespace for every twin, so that helpers calling helpers also stay interpreted.
+_TWIN_NAMESPACE = dict(globals())
+_TWIN_NAMESPACE["prange"] = range
+for _name in _HELPER_NAMES:
+    _TWIN_NAMESPACE[_name] = _interpreted(globals()[_name + "_py"], _TWIN_NAMESPACE)
+
+
+def python_twin(function):
+    """The interpreted twin of a kernel or helper: same code, every helper in plain Python.
+
+    Parameters
+    ----------
+    function : callable
+        One of the ``_..._py`` sources of this module.
+
+    Returns
+    -------
+    callable
+        A copy of ``function`` whose global names ``_sigmoid``, ``_matvec_add``, ... (and
+        ``prange``) point to interpreted copies of the ``_py`` helpers, so nothing it runs is
+        compiled.
+    """
+    twin = _interpreted(function, _TWIN_NAMESPACE)
+    twin.__doc__ = function.__doc__
+    return twin
