@@ -1,0 +1,50 @@
+"""Statistics on sample paths and the verdicts built from them.
+
+Autocovariance
+    :func:`acvf`, :func:`acf`, :func:`bartlett_bands`.
+Spectral estimators of the memory parameter d (THEORY.md §1.4)
+    :func:`periodogram`, :func:`gph`, :func:`local_whittle`, :func:`exact_local_whittle`,
+    :func:`whittle`; time domain: :func:`dfa`.
+Decay laws
+    :func:`fit_decay` decides between exponential and power-law decay of a sample ACF or
+    of a coefficient sequence (Zhao et al. 2020, Definitions 1 and 3).
+Verdict
+    :func:`long_memory_test`: a calibrated test of H0: d <= 0 guarded against spurious
+    long memory (Qu 2011, :func:`qu_test`).
+"""
+
+from rnnmem.verify.autocovariance import acf, acvf, bartlett_bands
+from rnnmem.verify.decay import DecayFit, fit_decay
+from rnnmem.verify.dfa import DFAResult, dfa
+from rnnmem.verify.estimators import (
+    GPHEstimate,
+    WhittleEstimate,
+    exact_local_whittle,
+    gph,
+    local_whittle,
+    whittle,
+)
+from rnnmem.verify.memory_test import MemoryTest, QuTest, long_memory_test, qu_test
+from rnnmem.verify.periodogram import Periodogram, periodogram
+
+__all__ = [
+    "DFAResult",
+    "DecayFit",
+    "GPHEstimate",
+    "MemoryTest",
+    "Periodogram",
+    "QuTest",
+    "WhittleEstimate",
+    "acf",
+    "acvf",
+    "bartlett_bands",
+    "dfa",
+    "exact_local_whittle",
+    "fit_decay",
+    "gph",
+    "local_whittle",
+    "long_memory_test",
+    "periodogram",
+    "qu_test",
+    "whittle",
+]
