@@ -26,8 +26,13 @@ from rnnmem.verify.estimators import (
 )
 from rnnmem.verify.memory_test import MemoryTest, QuTest, long_memory_test, qu_test
 from rnnmem.verify.periodogram import Periodogram, periodogram
+from rnnmem.verify.plateau import PlateauExperiment, PlateauWarning, plateau_experiment, plateau_loss
 
 __all__ = [
+    "plateau_experiment",
+    "PlateauExperiment",
+    "PlateauWarning",
+    "plateau_loss",
     "DFAResult",
     "DecayFit",
     "GPHEstimate",
