@@ -43,3 +43,12 @@ def test_demo_bad_input(capsys):
 def test_unknown_command():
     with pytest.raises(SystemExit):
         main(["frobnicate"])
+
+
+def test_figures_command(tmp_path, capsys):
+    assert main(["figures", "--out", str(tmp_path / "figs")]) == 0
+    written = sorted(p.name for p in (tmp_path / "figs").iterdir())
+    assert written == sorted(f"{name}.{suffix}" for name in (
+        "zhao2020_acfs", "fractional_weights", "curse_approximation", "separation_rank")
+        for suffix in ("png", "svg"))
+    assert all((tmp_path / "figs" / name).stat().st_size > 1000 for name in written)

@@ -1,4 +1,4 @@
-"""Command line: ``rnnmem derive``, ``rnnmem demo``.
+"""Command line: ``rnnmem derive``, ``rnnmem demo``, ``rnnmem figures``.
 
 Each sub-command is a thin layer over the library: it parses arguments, calls public
 functions and prints their ``summary()``.
@@ -56,6 +56,48 @@ def _demo(args) -> int:
     return 0
 
 
+def _paper_figures():
+    """Compute what the paper-style figures show and draw them; return {name: Figure}."""
+    from rnnmem import datasets, figures
+    from rnnmem.theory import approximation_error, start_end_rank
+    from rnnmem.verify import acf
+
+    series = {name: datasets.load(name).values for name in ("arfima", "dji", "traffic", "tree")}
+    drawn = {
+        "zhao2020_acfs": figures.plot_acfs(
+            {name: acf(values, 100) for name, values in series.items()},
+            n_obs={name: values.size for name, values in series.items()},
+        ),
+        "fractional_weights": figures.plot_weights(0.4, 10_000),
+        "curse_approximation": figures.plot_approximation_error(
+            # The beta grid of the published small-scale numbers (THEORY.md §5).
+            [approximation_error(target, [2, 4, 8, 16, 32], betas=[0.05, 0.1, 0.2, 0.5, 1, 2])
+             for target in ("power_law_0.5", "power_law_1.0", "exp_over_linear")]
+        ),
+        "separation_rank": figures.plot_rank_against_length(
+            [start_end_rank(depth, T, 2, 2, rng=0) for depth in (1, 2, 3)
+             for T in (2, 4, 6, 8, 10, 12)]
+        ),
+    }
+    return drawn
+
+
+def _figures(args) -> int:
+    import pathlib
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, figure in _paper_figures().items():
+        for suffix in ("png", "svg"):
+            path = out / f"{name}.{suffix}"
+            figure.savefig(path, dpi=120)
+            print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``rnnmem`` command."""
     from rnnmem import __version__
@@ -86,6 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--n", type=int, default=4096, help="path length (default 4096)")
     demo.add_argument("--seed", type=int, default=2020, help="random seed (default 2020)")
     demo.set_defaults(handler=_demo)
+
+    paper = commands.add_parser(
+        "figures",
+        help="write the paper-style figures as PNG and SVG",
+        description="Write the paper-style figures (sample ACFs of the four Zhao et al. 2020 "
+        "series, fractional filter coefficients, curse-of-memory approximation errors, "
+        "Start-End separation ranks) as PNG and SVG files.",
+    )
+    paper.add_argument("--out", required=True, help="output folder (created if missing)")
+    paper.set_defaults(handler=_figures)
     return parser
 
 
