@@ -21,7 +21,8 @@ Timing: each method runs once untimed (compilation, allocation), then on as many
 in ``--min-time`` seconds, up to T; the table reports chain-steps per second. "GFLOP/s" counts
 the multiply-adds of the matrix products only, 2 G H (I + H) per chain-step (G = 1 for the
 RNN, 4 for the LSTM), next to the float64 GEMM rate measured on this machine with NumPy's
-BLAS (same number of threads). Run with nothing else on the machine:
+BLAS (same number of threads). torch and the NumPy loop run in a separate process (see
+``baseline``), one method at a time. Run with nothing else on the machine:
 
     python benchmarks/simulate.py            # full sizes (several minutes)
     python benchmarks/simulate.py --quick    # tiny sizes, checks that everything works
@@ -30,9 +31,11 @@ BLAS (same number of threads). Run with nothing else on the machine:
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import platform
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import numba
 import numpy as np
@@ -150,6 +153,31 @@ def bench_numpy(net, inputs, min_time):
     return timed(step, total, max(total // 50, 1), min_time)
 
 
+def case_inputs(cls, hidden, n_chains, total):
+    """The N(0, 1) inputs of one case, the same in every process (seeded by the case)."""
+    seed = [0 if cls is RNN else 1, hidden, n_chains]
+    return np.random.default_rng(seed).standard_normal((n_chains, total, 1))
+
+
+def baseline(method, cls_name, hidden, n_chains, total, min_time, threads):
+    """Run one baseline (torch or NumPy) in the baseline process; return (steps, seconds).
+
+    Baselines run in their own process: after a Numba parallel region, Numba's worker
+    threads keep spinning for a while, and torch's and OpenBLAS's threads in the same process
+    then contend with them (measured here: torch.nn.RNN at H = 32, batch 256, fell from 3.1
+    to 0.09 million chain-steps per second).
+    """
+    cls = RNN if cls_name == "RNN" else LSTM
+    net = cls.random(1, hidden, rng=1)
+    inputs = case_inputs(cls, hidden, n_chains, total)
+    if method == "torch.nn":
+        import torch
+
+        torch.set_num_threads(threads)
+        return bench_torch(torch, net, inputs, min_time)
+    return bench_numpy(net, inputs, min_time)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -178,6 +206,9 @@ def main(argv=None):
             print("torch is not installed: its columns are skipped.")
         else:
             torch.set_num_threads(threads)
+    # One long-lived process for the baselines, never touched by Numba's threads (see
+    # `baseline`); the methods still run one after the other, never at the same time.
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
 
     peak = gemm_peak(512 if quick else 2048, 3 if quick else 5)
     print(
@@ -197,16 +228,16 @@ def main(argv=None):
     )
     print(header)
     print("-" * len(header))
-    gen = np.random.default_rng(20251125)
     for cls in (RNN, LSTM):
         for hidden in HIDDEN_SIZES:
             net = cls.random(1, hidden, rng=1)
             for n_chains, total in ((1, t_single), (N_CHAINS, t_multi)):
-                inputs = gen.standard_normal((n_chains, total, 1))
+                inputs = case_inputs(cls, hidden, n_chains, total)
                 results = {"rnnmem": bench_rnnmem(net, inputs, min_time)}
-                if torch is not None:
-                    results["torch.nn"] = bench_torch(torch, net, inputs, min_time)
-                results["numpy loop"] = bench_numpy(net, inputs, min_time)
+                methods = (["torch.nn"] if torch is not None else []) + ["numpy loop"]
+                for method in methods:
+                    job = (method, cls.__name__, hidden, n_chains, total, min_time, threads)
+                    results[method] = pool.submit(baseline, *job).result()
                 rates = {k: n_chains * steps / sec for k, (steps, sec) in results.items()}
                 for method, (steps, _) in results.items():
                     rate = rates[method]
@@ -220,6 +251,7 @@ def main(argv=None):
                         f"{100 * gflops / peak:>6.1f}%"
                     )
             print()
+    pool.shutdown()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Command line: ``rnnmem derive``, ``rnnmem demo``, ``rnnmem figures``.
+"""Command line: ``rnnmem derive``, ``rnnmem demo``, ``rnnmem check``, ``rnnmem figures``.
 
 Each sub-command is a thin layer over the library: it parses arguments, calls public
 functions and prints their ``summary()``.
@@ -128,6 +128,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--n", type=int, default=4096, help="path length (default 4096)")
     demo.add_argument("--seed", type=int, default=2020, help="random seed (default 2020)")
     demo.set_defaults(handler=_demo)
+
+    from rnnmem.verify._check_cli import add_check_arguments, check_command
+
+    check = commands.add_parser(
+        "check",
+        help="memory-class report of a saved network (rnnmem .npz or PyTorch file)",
+        description="Judge a saved network's memory class under Definitions 1 and 3 of Zhao "
+        "et al. (2020): theorem conditions, ergodicity, output statistics and coefficients.",
+    )
+    add_check_arguments(check)
+    check.set_defaults(handler=check_command)
 
     paper = commands.add_parser(
         "figures",

@@ -71,19 +71,28 @@ def _embedding_root(n: int, d: float, ar_poly: np.ndarray, ma_poly: np.ndarray) 
     return root
 
 
-def _davies_harte(root: np.ndarray, n: int, n_paths: int, rng: np.random.Generator):
+def _draw_normals(n: int, n_paths: int, rng: np.random.Generator):
+    """All N(0, 1) draws of a Davies-Harte call, in a fixed order: pairs first, then one path."""
     size = 2 * n
+    pairs = rng.standard_normal((n_paths // 2, 2, size)) if n_paths // 2 else None
+    single = rng.standard_normal(size) if n_paths % 2 else None
+    return pairs, single
+
+
+def _davies_harte(root: np.ndarray, n: int, normals):
+    pairs, single = normals
+    size = 2 * n
+    n_pairs = 0 if pairs is None else pairs.shape[0]
+    n_paths = 2 * n_pairs + (single is not None)
     paths = np.empty((n_paths, n))
-    n_pairs = n_paths // 2
     if n_pairs:
         # One complex Gaussian vector gives two independent paths, its real and imaginary
         # parts: X = FFT(sqrt(lambda / N) (Z1 + i Z2)).
         full_root = np.concatenate([root, root[-2:0:-1]]) / np.sqrt(size)
-        normals = rng.standard_normal((n_pairs, 2, size))
-        transformed = fft.fft(full_root * (normals[:, 0] + 1j * normals[:, 1]), axis=-1)
+        transformed = fft.fft(full_root * (pairs[:, 0] + 1j * pairs[:, 1]), axis=-1)
         paths[0 : 2 * n_pairs : 2] = transformed[:, :n].real
         paths[1 : 2 * n_pairs : 2] = transformed[:, :n].imag
-    if n_paths % 2:
+    if single is not None:
         # A single path needs only N real normals: a Hermitian-symmetric complex Gaussian
         # vector xi (xi_0, xi_{N/2} real, the rest (A + iB)/sqrt(2)) and one inverse real FFT,
         # X_j = N^{-1/2} sum_k sqrt(lambda_k) xi_k e^{2 pi i jk/N} = sqrt(N) irfft(sqrt(lambda) xi).
@@ -91,12 +100,11 @@ def _davies_harte(root: np.ndarray, n: int, n_paths: int, rng: np.random.Generat
         middle = size // 2
         weight = np.sqrt(size) * root
         weight[1:middle] *= np.sqrt(0.5)
-        normals = rng.standard_normal(size)
         xi = np.empty(middle + 1, dtype=complex)
-        xi.real[0], xi.imag[0] = normals[0], 0.0
-        xi.real[middle], xi.imag[middle] = normals[1], 0.0
-        xi.real[1:middle] = normals[2 : middle + 1]
-        xi.imag[1:middle] = normals[middle + 1 :]
+        xi.real[0], xi.imag[0] = single[0], 0.0
+        xi.real[middle], xi.imag[middle] = single[1], 0.0
+        xi.real[1:middle] = single[2 : middle + 1]
+        xi.imag[1:middle] = single[middle + 1 :]
         xi *= weight
         paths[-1] = fft.irfft(xi, n=size)[:n]
     return paths
@@ -230,7 +238,7 @@ def arfima(
         out = _truncated(n, d, ar_poly, ma_poly, sigma, paths, truncation, burn_in, generator)
     elif method == "davies-harte":
         root = sigma * _embedding_root(n, d, ar_poly, ma_poly)
-        out = _davies_harte(root, n, paths, generator)
+        out = _davies_harte(root, n, _draw_normals(n, paths, generator))
     else:
         gamma = sigma**2 * arfima_acvf(n - 1, d=d, ar=ar_poly, ma=ma_poly)
         out = _hosking_paths(gamma, paths, generator)
