@@ -148,6 +148,41 @@ class _Stack(Network):
         }
         return kwargs
 
+    @classmethod
+    def random(
+        cls,
+        input_size,
+        hidden_size,
+        *,
+        output_size=None,
+        num_layers=1,
+        scale=1.0,
+        rng=None,
+        output="identity",
+    ):
+        """Random weights, i.i.d. normal (LSTM and GRU; RNN adds ``activation``).
+
+        Parameters
+        ----------
+        input_size, hidden_size : int
+            Sizes, >= 1.
+        output_size : int, optional
+            Head outputs; defaults to ``input_size`` so that autonomous mode works.
+        num_layers : int, default 1
+        scale : float, default 1.0
+            Weights acting on a vector of length n have standard deviation scale / sqrt(n);
+            biases and the head use scale / sqrt(hidden_size).
+        rng : None, int or numpy.random.Generator
+        output : {"identity", "tanh", "sigmoid"}
+            The output function g of the head.
+
+        Returns
+        -------
+        instance of the class it is called on
+        """
+        kwargs = cls._random_arrays(input_size, hidden_size, output_size, num_layers, scale, rng)
+        return cls(**kwargs, output=output)
+
 
 @_register
 @dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
@@ -259,40 +294,6 @@ class LSTM(_Stack):
         """2 * num_layers * hidden_size: all h, then all c."""
         return 2 * self.num_layers * self.hidden_size
 
-    @classmethod
-    def random(
-        cls,
-        input_size,
-        hidden_size,
-        *,
-        output_size=None,
-        num_layers=1,
-        scale=1.0,
-        rng=None,
-        output="identity",
-    ) -> LSTM:
-        """Random weights, i.i.d. normal.
-
-        Parameters
-        ----------
-        input_size, hidden_size : int
-            Sizes, >= 1.
-        output_size : int, optional
-            Head outputs; defaults to ``input_size`` so that autonomous mode works.
-        num_layers : int, default 1
-        scale : float, default 1.0
-            Weights acting on a vector of length n have standard deviation scale / sqrt(n);
-            biases and the head use scale / sqrt(hidden_size).
-        rng : None, int or numpy.random.Generator
-        output : {"identity", "tanh", "sigmoid"}
-            The output function g of the head.
-
-        Returns
-        -------
-        LSTM
-        """
-        kwargs = cls._random_arrays(input_size, hidden_size, output_size, num_layers, scale, rng)
-        return cls(**kwargs, output=output)
 
 
 @_register
@@ -318,37 +319,3 @@ class GRU(_Stack):
 
     _gates = 3
 
-    @classmethod
-    def random(
-        cls,
-        input_size,
-        hidden_size,
-        *,
-        output_size=None,
-        num_layers=1,
-        scale=1.0,
-        rng=None,
-        output="identity",
-    ) -> GRU:
-        """Random weights, i.i.d. normal.
-
-        Parameters
-        ----------
-        input_size, hidden_size : int
-            Sizes, >= 1.
-        output_size : int, optional
-            Head outputs; defaults to ``input_size`` so that autonomous mode works.
-        num_layers : int, default 1
-        scale : float, default 1.0
-            Weights acting on a vector of length n have standard deviation scale / sqrt(n);
-            biases and the head use scale / sqrt(hidden_size).
-        rng : None, int or numpy.random.Generator
-        output : {"identity", "tanh", "sigmoid"}
-            The output function g of the head.
-
-        Returns
-        -------
-        GRU
-        """
-        kwargs = cls._random_arrays(input_size, hidden_size, output_size, num_layers, scale, rng)
-        return cls(**kwargs, output=output)
