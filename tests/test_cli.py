@@ -52,3 +52,13 @@ def test_figures_command(tmp_path, capsys):
         "zhao2020_acfs", "fractional_weights", "curse_approximation", "separation_rank")
         for suffix in ("png", "svg"))
     assert all((tmp_path / "figs" / name).stat().st_size > 1000 for name in written)
+
+
+def test_readme_shows_the_real_demo_output(capsys):
+    # The README's tour quotes `rnnmem demo` verbatim; keep it true.
+    import pathlib
+
+    readme = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
+    assert main(["demo"]) == 0
+    printed = capsys.readouterr().out.rstrip("\n")
+    assert printed in readme
