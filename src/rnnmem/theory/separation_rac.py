@@ -55,6 +55,57 @@ def _fold_py(x):
 _fold = jit(_fold_py)
 
 
+def _expand_level_py(parents, level_size, hidden, input_first, input_deep, exact, initial,
+                     recur, below, children):
+    """One time step of the RAC for every node of a tree level: children[node * M + d] is the
+    state after reading template d from state parents[node].
+
+    With ``initial`` the hidden contribution W^H h^0 is the all-ones vector (the non-zero
+    initial state). W^H h is computed once per parent and shared by its M children.
+    """
+    depth = hidden.shape[0]
+    width = hidden.shape[1]
+    n_templates = input_first.shape[1]
+    zero = recur[0, 0] - recur[0, 0]
+    for node in range(level_size):
+        for l in range(depth):
+            for i in range(width):
+                if initial:
+                    recur[l, i] = zero + 1
+                else:
+                    acc = zero
+                    for j in range(width):
+                        if exact:
+                            acc += _fold(hidden[l, i, j] * parents[node, l, j])
+                        else:
+                            acc += hidden[l, i, j] * parents[node, l, j]
+                    recur[l, i] = acc % _P if exact else acc
+        for d in range(n_templates):
+            child = node * n_templates + d
+            for i in range(width):
+                if exact:
+                    children[child, 0, i] = (recur[0, i] * input_first[i, d]) % _P
+                else:
+                    children[child, 0, i] = recur[0, i] * input_first[i, d]
+            for l in range(1, depth):
+                for i in range(width):
+                    acc = zero
+                    for j in range(width):
+                        if exact:
+                            acc += _fold(input_deep[l - 1, i, j] * children[child, l - 1, j])
+                        else:
+                            acc += input_deep[l - 1, i, j] * children[child, l - 1, j]
+                    below[i] = acc % _P if exact else acc
+                for i in range(width):
+                    if exact:
+                        children[child, l, i] = (recur[l, i] * below[i]) % _P
+                    else:
+                        children[child, l, i] = recur[l, i] * below[i]
+
+
+_expand_level = jit(_expand_level_py)
+
+
 def _rac_matrix_py(hidden, input_first, input_deep, output, half, exact, out):
     """Fill ``out`` (M^half x M^half) with the RAC output on every one-hot sequence.
 
@@ -69,49 +120,15 @@ def _rac_matrix_py(hidden, input_first, input_deep, output, half, exact, out):
     n_templates = input_first.shape[1]
     n_half = out.shape[0]
     zero = output[0] - output[0]  # a zero of the weights' dtype
-    one = zero + 1
+    recur = np.zeros((depth, width), dtype=out.dtype)
+    below = np.zeros(width, dtype=out.dtype)
     # start states of every start sequence, built level by level
-    starts = np.empty((n_half, depth, width), dtype=out.dtype)
-    level = np.empty((n_half, depth, width), dtype=out.dtype)
+    starts = np.zeros((n_half, depth, width), dtype=out.dtype)
+    level = np.zeros((n_half, depth, width), dtype=out.dtype)
     level_size = 1
-    recur = np.empty((depth, width), dtype=out.dtype)
-    below = np.empty(width, dtype=out.dtype)
     for t in range(half):
-        for node in range(level_size):
-            # the hidden contribution W^H h^{t-1} is shared by the M children of a node
-            for l in range(depth):
-                for i in range(width):
-                    if t == 0:
-                        recur[l, i] = one
-                    else:
-                        acc = zero
-                        for j in range(width):
-                            if exact:
-                                acc += _fold(hidden[l, i, j] * starts[node, l, j])
-                            else:
-                                acc += hidden[l, i, j] * starts[node, l, j]
-                        recur[l, i] = acc % _P if exact else acc
-            for d in range(n_templates):
-                child = node * n_templates + d
-                for i in range(width):
-                    if exact:
-                        level[child, 0, i] = (recur[0, i] * input_first[i, d]) % _P
-                    else:
-                        level[child, 0, i] = recur[0, i] * input_first[i, d]
-                for l in range(1, depth):
-                    for i in range(width):
-                        acc = zero
-                        for j in range(width):
-                            if exact:
-                                acc += _fold(input_deep[l - 1, i, j] * level[child, l - 1, j])
-                            else:
-                                acc += input_deep[l - 1, i, j] * level[child, l - 1, j]
-                        below[i] = acc % _P if exact else acc
-                    for i in range(width):
-                        if exact:
-                            level[child, l, i] = (recur[l, i] * below[i]) % _P
-                        else:
-                            level[child, l, i] = recur[l, i] * below[i]
+        _expand_level(starts, level_size, hidden, input_first, input_deep, exact, t == 0,
+                      recur, below, level)
         level_size *= n_templates
         starts[:level_size] = level[:level_size]
     # end half, one start at a time
@@ -121,37 +138,8 @@ def _rac_matrix_py(hidden, input_first, input_deep, output, half, exact, out):
         tree[0] = starts[s]
         level_size = 1
         for t in range(half):
-            for node in range(level_size):
-                for l in range(depth):
-                    for i in range(width):
-                        acc = zero
-                        for j in range(width):
-                            if exact:
-                                acc += _fold(hidden[l, i, j] * tree[node, l, j])
-                            else:
-                                acc += hidden[l, i, j] * tree[node, l, j]
-                        recur[l, i] = acc % _P if exact else acc
-                for d in range(n_templates):
-                    child = node * n_templates + d
-                    for i in range(width):
-                        if exact:
-                            nxt[child, 0, i] = (recur[0, i] * input_first[i, d]) % _P
-                        else:
-                            nxt[child, 0, i] = recur[0, i] * input_first[i, d]
-                    for l in range(1, depth):
-                        for i in range(width):
-                            acc = zero
-                            for j in range(width):
-                                if exact:
-                                    acc += _fold(input_deep[l - 1, i, j] * nxt[child, l - 1, j])
-                                else:
-                                    acc += input_deep[l - 1, i, j] * nxt[child, l - 1, j]
-                            below[i] = acc % _P if exact else acc
-                        for i in range(width):
-                            if exact:
-                                nxt[child, l, i] = (recur[l, i] * below[i]) % _P
-                            else:
-                                nxt[child, l, i] = recur[l, i] * below[i]
+            _expand_level(tree, level_size, hidden, input_first, input_deep, exact, False,
+                          recur, below, nxt)
             level_size *= n_templates
             tree[:level_size] = nxt[:level_size]
         for e in range(n_half):
