@@ -255,6 +255,25 @@ def _lw_objective_factory(ordinates: np.ndarray, log_lam: np.ndarray):
     return objective
 
 
+def _local_estimate(objective, d, log_lam, *, m, n, bandwidth, bounds, method, **extra):
+    """WhittleEstimate of a local (exact) Whittle fit: asymptotic, curvature and expected SEs."""
+    centred = log_lam - log_lam.mean()
+    return WhittleEstimate(
+        d=d,
+        se=1 / (2 * math.sqrt(m)),
+        se_hessian=_se_from_curvature(_second_derivative(objective, d, bounds), m),
+        se_expected=1 / (2 * math.sqrt(float(centred @ centred))),
+        m=m,
+        n=n,
+        bandwidth=bandwidth,
+        bounds=bounds,
+        at_bound=bool(min(d - bounds[0], bounds[1] - d) < 1e-6),
+        objective=objective(d),
+        method=method,
+        **extra,
+    )
+
+
 def local_whittle(x, *, m=None, bandwidth=0.65, bounds=(-0.5, 1.0)):
     r"""Robinson's (1995) local Whittle (Gaussian semiparametric) estimate of d.
 
@@ -316,20 +335,8 @@ def local_whittle(x, *, m=None, bandwidth=0.65, bounds=(-0.5, 1.0)):
     log_lam = np.log(2 * np.pi * np.arange(1, m + 1) / n)
     objective = _lw_objective_factory(ordinates, log_lam)
     d = _minimise_scalar(objective, bounds)
-    centred = log_lam - log_lam.mean()
-    return WhittleEstimate(
-        d=d,
-        se=1 / (2 * math.sqrt(m)),
-        se_hessian=_se_from_curvature(_second_derivative(objective, d, bounds), m),
-        se_expected=1 / (2 * math.sqrt(float(centred @ centred))),
-        m=m,
-        n=n,
-        bandwidth=bandwidth,
-        bounds=bounds,
-        at_bound=bool(min(d - bounds[0], bounds[1] - d) < 1e-6),
-        objective=objective(d),
-        method="local_whittle",
-    )
+    return _local_estimate(objective, d, log_lam, m=m, n=n, bandwidth=bandwidth, bounds=bounds,
+                           method="local_whittle")
 
 
 def _frac_diff(x: np.ndarray, d: float) -> np.ndarray:
@@ -423,21 +430,8 @@ def exact_local_whittle(x, *, m=None, bandwidth=0.65, mean="shimotsu", bounds=(-
         return math.log(float(ordinates.mean())) - 2 * d * mean_log
 
     d = _minimise_scalar(objective, bounds, grid=61)
-    centred = log_lam - mean_log
-    return WhittleEstimate(
-        d=d,
-        se=1 / (2 * math.sqrt(m)),
-        se_hessian=_se_from_curvature(_second_derivative(objective, d, bounds), m),
-        se_expected=1 / (2 * math.sqrt(float(centred @ centred))),
-        m=m,
-        n=n,
-        bandwidth=bandwidth,
-        bounds=bounds,
-        at_bound=bool(min(d - bounds[0], bounds[1] - d) < 1e-6),
-        objective=objective(d),
-        method="exact_local_whittle",
-        mean=mean,
-    )
+    return _local_estimate(objective, d, log_lam, m=m, n=n, bandwidth=bandwidth, bounds=bounds,
+                           method="exact_local_whittle", mean=mean)
 
 
 def whittle(x, *, model="arfima", bounds=(-0.5, 1.0)):
