@@ -1,0 +1,1 @@
+"""Claims module (being written)."""
