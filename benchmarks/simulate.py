@@ -4,8 +4,8 @@ Side by side in one run, for RNN (tanh) and LSTM networks with one input, hidden
 and 128, float64 throughout:
 
 - a single chain (rnnmem's serial kernel; torch batch 1; NumPy loop on vectors), T = 10^6;
-- 256 chains (rnnmem's parallel kernel, one chain per thread task; torch batch 256; NumPy
-  loop on (256, H) matrices), T = 10^5.
+- 256 chains (rnnmem's parallel blocked kernel, blocks of up to 64 chains advanced together in
+  each thread task; torch batch 256; NumPy loop on (256, H) matrices), T = 10^5.
 
 All three compute the same driven recursion on the same pre-drawn N(0, 1) inputs: rnnmem's
 ``run(mode="driven")`` (which also evaluates its 1-output head and stores outputs and
