@@ -50,6 +50,7 @@ def main():
     parser.add_argument("--n-short", type=int, default=None)
     parser.add_argument("--n-cells", type=int, default=None)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--verbose", action="store_true", help="one line per network")
     args = parser.parse_args()
     n_short = args.n_short or (20 if args.quick else 200)
     n_cells = args.n_cells or (5 if args.quick else 50)
@@ -58,30 +59,54 @@ def main():
 
     d1 = collections.Counter()
     d3 = collections.Counter()
+    raw = collections.Counter()  # long_memory_test alone, before memory_class's checks
     long_cases = []
+    times = []
     for k in range(n_short):
         net, text = random_short_memory_network(gen)
+        tic = time.perf_counter()
         report = memory_class(net, rng=int(gen.integers(2**31)))
+        times.append(time.perf_counter() - tic)
         d1[report.definition1] += 1
         d3[report.definition3] += 1
-        if report.definition1 == "long":
-            long_cases.append(text)
+        raw[report.output_decay.test.verdict] += 1
+        if report.definition1 == "long" or report.output_decay.test.verdict == "long":
+            long_cases.append(f"{text}: Definition 1 {report.definition1}, test "
+                              f"{report.output_decay.test.verdict} "
+                              f"(d = {report.output_decay.test.d:.3f})")
+        if args.verbose:
+            print(f"  {k:3d} {text:<40} D1 {report.definition1:<15} test "
+                  f"{report.output_decay.test.verdict:<15} d {report.output_decay.test.d:+.3f} "
+                  f"p {report.output_decay.test.ar_order:2d} D3 {report.definition3} "
+                  f"({times[-1]:.1f} s)", flush=True)
+    short_elapsed = time.perf_counter() - start
     cell_d1 = collections.Counter()
+    cell_raw = collections.Counter()
     out_d1 = collections.Counter()
     cell_d3 = collections.Counter()
     estimates = []
     for k in range(n_cells):
         net, text = random_mlstmf_cell(gen)
+        tic = time.perf_counter()
         report = memory_class(net, rng=int(gen.integers(2**31)))
         cell_d1[report.definition1_cell] += 1
+        cell_raw[report.cell_decay.test.verdict] += 1
         out_d1[report.definition1] += 1
         cell_d3[report.definition3] += 1
         estimates.append((float(net.d[0]), report.cell_decay.test.d))
+        if args.verbose:
+            print(f"  {k:3d} {text:<40} cell {report.definition1_cell:<13} (d {report.cell_decay.test.d:.3f}) "
+                  f"output {report.definition1:<15} D3 {report.definition3} "
+                  f"({time.perf_counter() - tic:.1f} s)", flush=True)
     elapsed = time.perf_counter() - start
 
-    print(f"memory_class calibration, budget 'quick', seed {args.seed} ({elapsed:.0f} s)")
+    print(f"memory_class calibration, budget 'quick', seed {args.seed} ({elapsed:.0f} s: "
+          f"{short_elapsed:.0f} s for the short-memory networks, median "
+          f"{np.median(times):.1f} s each)")
     print(f"Short-memory networks (n = {n_short}):")
     print("  " + rate_line('Definition 1 says "long" (target <= 5%)', d1["long"], n_short))
+    print("  " + rate_line('long_memory_test alone says "long"', raw["long"], n_short))
+    print(f"  long_memory_test verdicts: {dict(raw)}")
     print(f"  Definition 1 verdicts: {dict(d1)}")
     print(f"  Definition 3 verdicts: {dict(d3)}")
     if long_cases:
@@ -90,7 +115,10 @@ def main():
     print("  " + rate_line('Definition 3 says "long" (target >= 90%)', cell_d3["long"], n_cells))
     print("  " + rate_line('Definition 1 on the cell says "long" (>= 90%)', cell_d1["long"],
                            n_cells))
+    print("  " + rate_line('long_memory_test alone on the cell says "long"', cell_raw["long"],
+                           n_cells))
     print("  " + rate_line('Definition 1 on the output says "long"', out_d1["long"], n_cells))
+    print(f"  Definition 1 verdicts on the cell: {dict(cell_d1)}; on the output: {dict(out_d1)}")
     err = np.array([e - d for d, e in estimates])
     print(f"  cell d estimate - d: mean {err.mean():+.3f}, sd {err.std(ddof=1) if err.size > 1 else 0:.3f}")
 

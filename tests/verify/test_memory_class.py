@@ -1,9 +1,11 @@
 """rnnmem.verify.memory_class: the verdict table of issue 5 (fixed seeds) and bad input.
 
-Each row lists the verdicts the issue's table allows. Where this implementation answers
-"inconclusive" although the table asks for "short", the row says so: those verdicts are
-the honest output of the guards (the long-memory test reads a non-AR(1) short-memory
-spectrum as d > 0, and the guards then refuse to call it either way).
+Each row lists the verdicts the issue's table allows. Rows that miss it are strict xfails,
+each with its measured reason: the linear MRNNF (its output spectrum has a cusp at frequency
+0, outside the class of short-memory spectra the Definition 1 test controls), the linear
+chain with a pole at 0.95 (near the test's identification limit at n = 2^16), and two tanh
+RNNs whose fixed seeds fall in the test's 5% rejection region (memory_class then answers
+"inconclusive", never "long").
 """
 
 import json
@@ -13,6 +15,7 @@ import pytest
 
 from rnnmem.networks import GRU, LSTM, MLSTMF, MRNNF, RNN, LinearChain
 from rnnmem.simulate import arfima
+from rnnmem.theory import frac_diff_weights
 from rnnmem.verify.memory_report import MemoryReport, memory_class
 
 SHORT = {"short"}
@@ -36,7 +39,7 @@ def _mlstmf_cell(filter_length):
                   bias_d=net.bias_d, filter_length=filter_length)
 
 
-N = 2**14  # series length: long enough for a confident "short" at AR(1) phi = 0.5
+N = 2**16  # series length: the sieve's standard error, about sqrt(p / n) = 0.025, makes "short" reachable
 
 SERIES = {
     "white noise": (lambda: np.random.default_rng(0).standard_normal(N), SHORT),
@@ -61,9 +64,8 @@ def test_series_rows(name):
 # (network, allowed Definition 1 on the output, allowed Definition 3)
 NETWORKS = {
     "tanh RNN scale 0.5": (lambda: RNN.random(1, 8, scale=0.5, rng=0), SHORT, SHORT),
-    # measured: inconclusive (d = 0.03-0.06, CI not inside +-0.1); table: short
-    "tanh RNN scale 1": (lambda: RNN.random(1, 8, scale=1.0, rng=1), NOT_LONG, SHORT),
-    "tanh RNN scale 2": (lambda: RNN.random(1, 8, scale=2.0, rng=2), NOT_LONG, SHORT),
+    "tanh RNN scale 1": (lambda: RNN.random(1, 8, scale=1.0, rng=1), SHORT, SHORT),
+    "tanh RNN scale 2": (lambda: RNN.random(1, 8, scale=2.0, rng=2), SHORT, SHORT),
     "tanh RNN scale 4 (Lyapunov > 0)": (lambda: RNN.random(1, 32, scale=4.0, rng=1), NOT_LONG,
                                         {"short", "inconclusive"}),
     "ReLU RNN inside Table 1": (lambda: RNN.random(1, 4, activation="relu", scale=0.3, rng=0),
@@ -71,19 +73,45 @@ NETWORKS = {
     "LSTM forget bias 0": (lambda: _lstm_forget_bias(0.0), SHORT, SHORT),
     "LSTM forget bias +5": (lambda: _lstm_forget_bias(5.0), {"short", "inconclusive"},
                             {"short", "inconclusive"}),
-    # measured: anti-persistent (d about -0.03, significant at n = 2^16), a short-memory
-    # sub-case (THEORY.md 1); table: short
-    "GRU random": (lambda: GRU.random(1, 8, rng=0), {"short", "anti-persistent"}, SHORT),
+    "GRU random": (lambda: GRU.random(1, 8, rng=0), SHORT, SHORT),
     "linear chain rho 0.95": (lambda: LinearChain.random(1, 2, scale=0.95, rng=0), SHORT, SHORT),
-    # measured: inconclusive (the filter's k^(-1-d) cusp biases the spectral test up, the
-    # low-bandwidth guard refuses "long"); table: short or anti-persistent
     "linear MRNNF d 0.3 K 2000": (
         lambda: MRNNF.random(1, 2, d=0.3, filter_length=2000, scale=0.3, rng=3),
-        {"short", "anti-persistent", "inconclusive"}, {"long"}),
+        {"short", "anti-persistent"}, {"long"}),
+}
+
+XFAIL = {
+    # Measured: the test says "long" (ARFIMA(40, d, 0): d = 0.051, one-sided p = 0.018) and
+    # memory_class's low-bandwidth check turns it into "inconclusive". Over 40 further input
+    # seeds of this network the test's z = d / se has mean 0.08 and sd 0.97 and says "long"
+    # 3 times: the test's 5% size, not a bias. Changing the seed to pass would hide that.
+    "tanh RNN scale 0.5": "seed 0 falls in the Definition 1 test's 5% rejection region",
+    # Measured: the test says "long" (d = 0.042, z = 1.7) and the low-bandwidth check makes
+    # it "inconclusive". Over 40 further input seeds: mean z 0.15, sd 0.96, "long" once:
+    # seed 0 is a tail draw of a calibrated test.
+    "tanh RNN scale 2": "seed 0 falls in the Definition 1 test's 5% rejection region",
+    # Measured: "long" from the test (d = 0.043, p = 0.04), "inconclusive" after the
+    # low-bandwidth check. The chain's slowest pole, 0.95, is close to the sieve's
+    # identification limit at n = 2^16 (1 - 2 pi / 256 = 0.975): over 40 further input
+    # seeds z = d / se has mean 0.17 and sd 1.28 and exceeds 1.645 in 4 of 40. The size is
+    # not controlled this close to the limit (BENCHMARKS.md, AR(1) phi = 0.95).
+    "linear chain rho 0.95": "slowest pole 0.95 near the identification limit 0.975",
+    # Measured: d = 0.076 (se 0.025), "inconclusive" after the low-bandwidth check. The
+    # MRNNF output carries sum_{j>=1} w_j(d) x_{t-j+1}, whose spectrum has a cusp
+    # |lambda|^d at 0 (summable k^(-1-d) coefficients: short memory), not smooth, so no
+    # AR sieve models it and the spectral test reads it as d > 0. Definition 1 "short"
+    # would need a test that models the cusp.
+    "linear MRNNF d 0.3 K 2000": "the filter's spectral cusp is outside the test's model class",
 }
 
 
-@pytest.mark.parametrize("name", list(NETWORKS))
+def _row(name):
+    if name in XFAIL:
+        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=XFAIL[name]))
+    return name
+
+
+@pytest.mark.parametrize("name", [_row(name) for name in NETWORKS])
 def test_network_rows(name):
     make, allowed1, allowed3 = NETWORKS[name]
     report = memory_class(make(), rng=0)
@@ -109,6 +137,36 @@ def test_mrnnf_coefficient_exponent():
     report = memory_class(NETWORKS["linear MRNNF d 0.3 K 2000"][0](), rng=0)
     assert report.coefficients.tail.exponent == pytest.approx(1.3, abs=0.05)
     assert "polynomial up to lag about K = 2000" in report.definition3_reason
+    # the row's strict xfail is about "short"; "long" would be a false verdict
+    assert report.definition1 != "long" and report.burn_in >= 2000
+
+
+def _naive_impulse_response(d, K, steps):
+    """psi_k of the AR(K) recursion c_t = -sum_{j=1}^K w_j c_{t-j} + u_t, by a plain loop."""
+    w = frac_diff_weights(d, K + 1)
+    psi = np.zeros(steps)
+    psi[0] = 1.0
+    for k in range(1, steps):
+        j = np.arange(1, min(k, K) + 1)
+        psi[k] = -np.sum(w[j] * psi[k - j])
+    return psi
+
+
+@pytest.mark.parametrize("d, K", [(0.3, 25), (0.45, 60)])
+def test_filter_burn_in_is_where_the_mean_transient_ends(d, K):
+    # Reference: the impulse response by the naive recursion, its total sum checked against
+    # the closed form 1 / sum_j w_j (THEORY.md 1.1: the partial sum of the weights).
+    from rnnmem.verify.memory_report import filter_burn_in
+
+    cell = MLSTMF.random(1, 1, d=d, filter_length=K, scale=0.5, rng=0)
+    t = filter_burn_in(cell)
+    psi = _naive_impulse_response(d, K, 40 * t)
+    total = 1.0 / frac_diff_weights(d, K + 1).sum()
+    assert psi.sum() == pytest.approx(total, rel=1e-9)
+    remaining = total - np.cumsum(psi)
+    assert abs(remaining[t - 1]) <= 1e-3 * total < abs(remaining[t - 2])
+    assert filter_burn_in(MRNNF.random(1, 2, d=0.3, filter_length=K, rng=0)) == K
+    assert filter_burn_in(LSTM.random(1, 4, rng=0)) == 0
 
 
 def test_mlstmf_cell_long_filter():

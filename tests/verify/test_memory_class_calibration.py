@@ -3,11 +3,11 @@
 Issue 5's targets: over random short-memory networks the Definition 1 verdict says "long"
 at most 5% of the time; over MLSTMF cells (d in [0.2, 0.45], K >= 1000) the Definition 3
 verdict and the Definition 1 verdict on the cell state say "long" at least 90% of the time.
-With 12 networks a 5% rate gives no "long" with probability 0.54 and at most one with
-probability 0.88, so the first assertion allows one. The cell-state rate measured by this
-implementation falls short of 90% (Qu's guard in long_memory_test rejects a single power
-law on some cell states with d >= 0.3): the test pins the measured counts for these seeds so
-that a change is noticed, and the report to the lead says so.
+Bounds are binomial: with 12 networks and a 5% rate, at most one "long" has probability
+0.88 and at most two 0.98, so the first test allows two (a false failure at the target rate
+2%). With 4 cells and a 90% rate, at least 3 cell-state "long" verdicts have probability
+0.95. Definition 3 is a model comparison, not a calibrated test: the check keeps its
+measured 4 of 4.
 """
 
 import collections
@@ -28,7 +28,7 @@ def test_short_memory_networks_are_rarely_called_long():
         report = memory_class(net, rng=int(gen.integers(2**31)))
         verdicts[report.definition1] += 1
         assert report.definition3 != "long", report.definition3_reason
-    assert verdicts["long"] <= 1, verdicts
+    assert verdicts["long"] <= 2, verdicts
 
 
 @pytest.mark.slow
@@ -42,5 +42,5 @@ def test_mlstmf_cells_are_long_under_definition3():
         output[report.definition1] += 1
         definition3[report.definition3] += 1
         assert report.definition1_cell in {"long", "inconclusive"}
-    assert definition3["long"] == 4
-    assert cell["long"] >= 2, cell
+    assert definition3["long"] == 4, definition3
+    assert cell["long"] >= 3, cell

@@ -141,7 +141,7 @@ def series_decay(x, *, max_lag=100, alpha=0.05) -> AutocovarianceDecay:
     Examples
     --------
     >>> import numpy as np
-    >>> x = np.random.default_rng(0).standard_normal(4096)
+    >>> x = np.random.default_rng(0).standard_normal(2**16)
     >>> series_decay(x).test.verdict
     'short'
     """
