@@ -3,7 +3,7 @@
 Each :class:`Claim` names the paper and the place, states the claim in words, says how it is
 checked and whether the check is exact or statistical (with its error rate), and runs with
 ``claim.run(budget, rng, **parameters)``. ``rnnmem verify`` runs the catalogue and writes a
-report.
+report (:func:`run_catalogue`, :class:`CatalogueReport`).
 
 >>> from rnnmem.verify.claims import select_claims
 >>> ids = [c.id for c in select_claims("zhao2020.theorem2.*")]
@@ -27,10 +27,13 @@ from rnnmem.verify.claims._registry import (
     close_to,
     equals,
     get_claim,
+    greater_than,
     in_range,
+    less_than,
     register,
     select_claims,
 )
+from rnnmem.verify.claims.report import CatalogueReport, run_catalogue
 
 __all__ = [
     "BUDGETS",
@@ -48,7 +51,11 @@ __all__ = [
     "close_to",
     "equals",
     "get_claim",
+    "greater_than",
     "in_range",
+    "less_than",
     "register",
     "select_claims",
+    "CatalogueReport",
+    "run_catalogue",
 ]
