@@ -214,9 +214,9 @@ def _definition1(decay: AutocovarianceDecay) -> tuple[str, str]:
     """The test's verdict, with "long" confirmed below the spectral knee and in time.
 
     The test (:func:`~rnnmem.verify.memory_test.long_memory_test`, an ARFIMA(p, d, 0)
-    Whittle fit with a fixed-order AR sieve, p = floor(n^(1/3))) controls its level for short-memory parts
-    that the sieve reaches (ARMA-type spectra); short-memory spectra that are not smooth
-    at frequency 0 (the summable k^(-1-d) cusp of a differencing filter on the inputs,
+    Whittle fit with a fixed-order AR sieve, p = floor(n^(1/3))) controls its level for
+    short-memory parts that the sieve reaches (ARMA-type spectra); short-memory spectra that
+    are not smooth at frequency 0 (the summable k^(-1-d) cusp of a differencing filter on the inputs,
     MRNN(F)) are outside that class and read as d > 0. So "long" is kept only when also
     (a) local Whittle at the small bandwidth m = n^0.5 is significantly positive at level
     alpha, and (b) the sample ACF decays like a non-summable power law (fit_decay prefers
