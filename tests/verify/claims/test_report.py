@@ -121,7 +121,10 @@ def test_table_fits_100_columns_and_lists_every_claim(quick_report):
     for result in quick_report.results:
         shown = result.claim.id if len(result.claim.id) <= 48 else result.claim.id[:45]
         assert shown in table
-    assert f"of {len(quick_report.results)} claims passed (quick budget, seed 0" in table
+    statuses = [r.status for r in quick_report.results]
+    n, gaps = len(statuses), statuses.count("KNOWN GAP")
+    assert quick_report.headline == f"{n - gaps} of {n} claims passed, {gaps} known gaps"
+    assert f"{quick_report.headline} (quick budget, seed 0" in table
 
 
 def test_summary_says_why_a_claim_failed(hostile_report):
