@@ -54,6 +54,38 @@ def test_figures_command(tmp_path, capsys):
     assert all((tmp_path / "figs" / name).stat().st_size > 1000 for name in written)
 
 
+def _write_results_csv(folder):
+    # A `rnnmem reproduce` folder shipped without its per-run files: results.csv only.
+    folder.mkdir()
+    lines = ["model,dataset,seed,rmse,mae,validation_rmse,best_step,n_updates,stopped_early,"
+             "seconds"]
+    for model, base in (("RNN", 1.2), ("MRNNF", 1.1)):
+        for seed in range(3):
+            lines.append(f"{model},arfima,{seed},{base + 0.01 * seed},0.8,1.0,10,20,True,1.5")
+    (folder / "results.csv").write_text("\n".join(lines) + "\n")
+
+
+def test_figures_command_draws_rmse_boxplots_of_reproduce_output(tmp_path, capsys):
+    from rnnmem.nn.reproduce import load_results
+
+    _write_results_csv(tmp_path / "runs")
+    records = load_results(tmp_path / "runs")
+    assert [r["rmse"] for r in records[:3]] == [1.2, 1.21, 1.22]
+    assert records[0]["seed"] == 0 and records[0]["stopped_early"] is True
+    assert main(["figures", "--out", str(tmp_path / "figs"), "--runs",
+                 str(tmp_path / "runs")]) == 0
+    written = {p.name for p in (tmp_path / "figs").iterdir()}
+    assert {"zhao2020_rmse_boxplots.png", "zhao2020_rmse_boxplots.svg"} <= written
+
+
+def test_figures_command_refuses_a_folder_without_runs(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["figures", "--out", str(tmp_path / "figs"), "--runs",
+                 str(tmp_path / "empty")]) == 2
+    assert "must hold run results (runs/*.json or results.csv)" in capsys.readouterr().err
+    assert not (tmp_path / "figs").exists()  # refused before anything was written
+
+
 def test_readme_shows_the_real_demo_output(capsys):
     # The README's tour quotes `rnnmem demo` verbatim; keep it true.
     import pathlib

@@ -88,9 +88,23 @@ def _figures(args) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
+    drawn = {}
+    if args.runs is not None:
+        # Read the runs first: a wrong folder is refused before any figure is computed.
+        from rnnmem.figures import plot_rmse_boxplots
+        from rnnmem.nn.published import PUBLISHED_RMSE
+        from rnnmem.nn.reproduce import load_results
+
+        try:
+            records = load_results(args.runs)
+        except FileNotFoundError as error:
+            print(f"rnnmem figures: {error}", file=sys.stderr)
+            return 2
+        drawn["zhao2020_rmse_boxplots"] = plot_rmse_boxplots(records, published=PUBLISHED_RMSE)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for name, figure in _paper_figures().items():
+    drawn = {**_paper_figures(), **drawn}
+    for name, figure in drawn.items():
         for suffix in ("png", "svg"):
             path = out / f"{name}.{suffix}"
             figure.savefig(path, dpi=120)
@@ -148,7 +162,38 @@ def build_parser() -> argparse.ArgumentParser:
         "Start-End separation ranks) as PNG and SVG files.",
     )
     paper.add_argument("--out", required=True, help="output folder (created if missing)")
+    paper.add_argument(
+        "--runs", default=None, metavar="DIR",
+        help="also draw the RMSE boxplots across seeds of a `rnnmem reproduce` output folder "
+        "(e.g. experiments/zhao2020)")
     paper.set_defaults(handler=_figures)
+
+    from rnnmem.verify.claims._verify_cli import add_arguments as add_verify_arguments
+    from rnnmem.verify.claims._verify_cli import command as verify_command
+
+    verify = commands.add_parser(
+        "verify",
+        help="run the catalogue of numerically validated claims and report",
+        description="Check every claim of the three papers that a computer can check (exact "
+        "identities and statistical checks with stated error rates), print a table and, with "
+        "--out, write report.md, report.html and report.json. Exit status 0 when all pass, 1 "
+        "when one fails, 2 for usage errors.",
+    )
+    add_verify_arguments(verify)
+    verify.set_defaults(handler=verify_command)
+
+    from rnnmem.nn._reproduce_cli import add_arguments as add_reproduce_arguments
+    from rnnmem.nn._reproduce_cli import command as reproduce_command
+
+    reproduce = commands.add_parser(
+        "reproduce",
+        help="reproduce a published experiment (zhao2020: the forecasting table)",
+        description="Train every (model, data set, seed) of Zhao et al. (2020)'s forecasting "
+        "comparison by its protocol, in parallel processes or on a Dask cluster, resuming "
+        "from the per-run files; print mean, sd and min RMSE beside the published Table 2.",
+    )
+    add_reproduce_arguments(reproduce)
+    reproduce.set_defaults(handler=reproduce_command)
     return parser
 
 

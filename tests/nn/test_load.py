@@ -1,6 +1,5 @@
 """Saved PyTorch networks: TorchScript, state_dicts and (with trust) pickled modules."""
 
-import argparse
 import json
 
 import numpy as np
@@ -76,3 +75,12 @@ def test_cli_check_on_torch_files(tmp_path, capsys):
     torch.save(module, tmp_path / "pickled.pt")
     assert main(["check", str(tmp_path / "pickled.pt")]) == 2
     assert "--trust" in capsys.readouterr().err
+
+
+def test_cli_check_on_trusted_pickle(tmp_path, capsys):
+    # Issue 6: `rnnmem check` on a file written by torch.save (whole module, --trust).
+    torch.manual_seed(1)
+    torch.save(torch.nn.LSTM(1, 3), tmp_path / "lstm.pt")
+    assert main(["check", str(tmp_path / "lstm.pt"), "--trust", "--json", "--seed", "1"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["target"] == "LSTM"

@@ -3,18 +3,31 @@
 The equations are those of :mod:`rnnmem.networks` (THEORY.md §4); converting a module with
 :func:`rnnmem.nn.to_network` copies its parameters.
 
-Efficiency, by the structure of each model:
+Efficiency, by the structure of each model (measured in ``benchmarks/train.py``):
 
 - MRNNF: the ordinary unit h and the memory unit m are plain RNN recurrences; the fixed-d
-  filter is a causal depthwise convolution of the whole input sequence. All three run as fused
-  library kernels (``nn.RNN`` and ``conv1d``); no Python step loop.
-- MRNN: h is still one fused ``nn.RNN`` call; d_t and m_t depend on each other, so they run
-  in a step loop, with the K filter weights of every input coordinate and batch element
-  computed in one vectorised recursion per step and the input windows taken from an
-  ``unfold`` view of the padded input (no copy).
-- MLSTMF and MLSTM: the cell recursion needs a step loop. The cell history is kept as a list
-  of the last cells and stacked for the weighted sum: an in-place ring buffer would be
-  overwritten before the backward pass needs it.
+  filter is a causal depthwise convolution of the whole input sequence (``conv1d``). Each
+  recurrence is one call of :func:`rnnmem.nn._recurrence.rnn_layer`: one autograd node
+  whose forward and backward passes are Numba loops (torch's CPU ``nn.RNN`` is fused only
+  in the forward pass and records one graph node per time step for the backward pass, which
+  is several times slower at the ZH20 sizes). No Python step loop.
+- MRNN: h is still one recurrence call; d_t and m_t depend on each other, so they run as
+  one step recursion, :func:`rnnmem.nn._memory_kernels.memory_rnn`, again one autograd node
+  with a Numba forward pass and a hand-written backward pass (all K filter weights of every
+  input coordinate computed in one recursion per step).
+- MLSTMF and MLSTM: the cell recursion is :func:`rnnmem.nn._memory_kernels.memory_lstm`,
+  the fixed-d model being the special case of zero d-gate weights, so fixed and dynamic d
+  cost the same. The cell history needs no buffer at all there: the kernel reads c_{t-j}
+  from its own output array (the K cells before the sequence come from the state), and its
+  backward pass, written by hand, never needs autograd to see a mutated tensor.
+
+The torch step loops below remain the path for inputs that require a gradient and for
+non-CPU devices, and the reference the kernels are tested against. In those loops the cell
+history is a Python list of the last K cells, stacked every step. A tensor ring buffer
+updated in place would be overwritten before the backward pass reads it; the autograd-safe
+tensor alternative, a window rolled by ``torch.cat`` of the new cell onto the sliced
+history, was measured against the list (``benchmarks/train.py``, column naive-cat) and is
+about as fast at K = 25: neither matters next to the kernels, so the simpler list stays.
 """
 
 from __future__ import annotations
@@ -23,6 +36,10 @@ import torch
 from torch import nn
 
 from rnnmem._validation import as_bool, as_integer
+
+from ._memory_kernels import memory_lstm, memory_rnn
+from ._recurrence import KERNELS as _KERNELS
+from ._recurrence import rnn_layer
 
 __all__ = ["MRNNF", "MRNN", "MLSTMF", "MLSTM", "frac_diff_weights_torch"]
 
@@ -38,6 +55,13 @@ def frac_diff_weights_torch(d: torch.Tensor, filter_length: int) -> torch.Tensor
 
 def _d(bias: torch.Tensor) -> torch.Tensor:
     return 0.5 * torch.sigmoid(bias)
+
+
+def _use_kernels(x: torch.Tensor) -> bool:
+    # The Numba recursions (rnnmem.nn._memory_kernels) run on CPU tensors and give no
+    # gradient with respect to the input; otherwise the torch step loop below runs.
+    return x.device.type == "cpu" and not x.requires_grad and _KERNELS["enabled"]
+
 
 
 def _time_major(x: torch.Tensor, batch_first: bool) -> torch.Tensor:
@@ -137,8 +161,8 @@ class MRNNF(_Memory):
         _check_input_size(x, self.input_size)
         h0, m0, history = self.initial_state(x.shape[1]) if state is None else state
         filtered, history = self._filtered(x, history)
-        h, h_last = self.rnn_h(x, h0)
-        m, m_last = self.rnn_m(filtered, m0)
+        h, h_last = rnn_layer(self.rnn_h, x, h0)
+        m, m_last = rnn_layer(self.rnn_m, filtered, m0)
         z = self.head(torch.cat([h, m], dim=-1))
         return self._output(z), (h_last, m_last, history)
 
@@ -170,9 +194,16 @@ class MRNN(MRNNF):
         _check_input_size(x, self.input_size)
         h0, m0, history, d = self.initial_state(x.shape[1]) if state is None else state
         K = self.filter_length
-        h, h_last = self.rnn_h(x, h0)
+        h, h_last = rnn_layer(self.rnn_h, x, h0)
         h_previous = torch.cat([h0, h[:-1]], dim=0)  # h_{t-1} for every t
         series = torch.cat([history, x.permute(1, 2, 0)], dim=2)  # (B, I, K-1+T)
+        if _use_kernels(x):
+            b_m = self.rnn_m.bias_ih_l0 + self.rnn_m.bias_hh_l0
+            m_all, d_all = memory_rnn(series, h_previous, m0[0], d, self.weight_d, self.bias_d,
+                                      self.rnn_m.weight_hh_l0, self.rnn_m.weight_ih_l0, b_m)
+            z = self.head(torch.cat([h, m_all], dim=-1))
+            return self._output(z), (h_last, m_all[-1:], series[:, :, series.shape[2] - (K - 1):],
+                                     d_all[-1])
         windows = series.unfold(2, K, 1)  # (B, I, T, K) view: x_{t-K+1..t}
         W_mf, W_mm = self.rnn_m.weight_ih_l0, self.rnn_m.weight_hh_l0
         b_m = self.rnn_m.bias_ih_l0 + self.rnn_m.bias_hh_l0
@@ -240,6 +271,12 @@ class MLSTMF(_Memory):
         """d for this step: fixed here, dynamic in :class:`MLSTM`."""
         return self.d.expand_as(h)
 
+    def _d_gate(self, x):
+        """(q_t, W_dd, W_dh) of d_t = 0.5 sigmoid(q_t + W_dd d_{t-1} + W_dh h_{t-1})."""
+        H = self.hidden_size
+        zeros = self.bias_d.new_zeros(H, H)  # fixed d: no recurrent d-gate weights
+        return self.bias_d.expand(x.shape[0], x.shape[1], H), zeros, zeros
+
     def forward(self, input, state=None):
         x = _time_major(input, self.batch_first)
         _check_input_size(x, self.input_size)
@@ -247,6 +284,14 @@ class MLSTMF(_Memory):
         cells = list(cells)
         H, K = self.hidden_size, self.filter_length
         projected = x @ self.weight_ih.T + self.bias  # (T, B, 3H), all steps at once
+        if _use_kernels(x):
+            q, w_dd, w_dh = self._d_gate(x)
+            history = torch.stack(cells[::-1], dim=-1)  # (B, H, K): c_{-1}, ..., c_{-K}
+            h_all, c_all, d_all = memory_lstm(projected, q, self.weight_hh, w_dd, w_dh, h,
+                                              history, d)
+            cells = (cells + list(c_all[-K:].unbind(0)))[-K:]  # the K newest cells
+            z = self.head(h_all)
+            return self._output(z), (h_all[-1], cells, d_all[-1])
         outputs = []
         for t in range(x.shape[0]):
             d = self._d_step(d, h, x[t])
@@ -279,3 +324,8 @@ class MLSTM(MLSTMF):
 
     def _d_step(self, d, h, x):
         return _d(torch.cat([d, h, x], dim=-1) @ self.weight_d.T + self.bias_d)
+
+    def _d_gate(self, x):
+        H = self.hidden_size
+        q = x @ self.weight_d[:, 2 * H:].T + self.bias_d
+        return q, self.weight_d[:, :H], self.weight_d[:, H : 2 * H]
