@@ -36,9 +36,6 @@ LEVINE2018_IDS = [
 ]
 
 
-def _result(report, claim_id):
-    return next(r for r in report.results if r.claim.id == claim_id)
-
 
 def _run(claim_id, **overrides):
     return _cached_run(claim_id, tuple(sorted(overrides.items())))
@@ -62,7 +59,7 @@ def test_the_module_registers_these_claims_in_this_order():
 
 @pytest.mark.parametrize("claim_id", LEVINE2018_IDS)
 def test_claim_passes_quick_with_the_catalogue_seed(quick_report, claim_id):
-    result = _result(quick_report, claim_id)
+    result = quick_report.result(claim_id)
     assert result.passed, result.why
     assert result.seed == claim_seed(0, claim_id)
     assert quick_report.figures[quick_report.results.index(result)] is not None
@@ -75,7 +72,7 @@ def test_claim_passes_quick_with_the_catalogue_seed(quick_report, claim_id):
 
 
 def test_the_depth_two_values_of_theory_md(quick_report):
-    result = _result(quick_report, "levine2018.theorem1.depth2-rank-grows-with-t")
+    result = quick_report.result("levine2018.theorem1.depth2-rank-grows-with-t")
     assert result.measurements[0].measured == "4, 8, 10, 12, 14"
     # every rank was re-ranked by the two references
     assert all(m.passed and m.value > 0 for m in result.measurements[-2:])

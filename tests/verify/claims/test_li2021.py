@@ -23,9 +23,6 @@ LI2021_IDS = [
 ]
 
 
-def _result(report, claim_id):
-    return next(r for r in report.results if r.claim.id == claim_id)
-
 
 def _run(claim_id, **overrides):
     return _cached_run(claim_id, tuple(sorted(overrides.items())))
@@ -50,7 +47,7 @@ def test_the_module_registers_these_claims_in_this_order():
 
 @pytest.mark.parametrize("claim_id", LI2021_IDS)
 def test_claim_passes_quick_with_the_catalogue_seed(quick_report, claim_id):
-    result = _result(quick_report, claim_id)
+    result = quick_report.result(claim_id)
     assert result.passed, result.why
     assert result.seed == claim_seed(0, claim_id)
     assert quick_report.figures[quick_report.results.index(result)] is not None
@@ -63,7 +60,7 @@ def test_claim_passes_quick_with_the_catalogue_seed(quick_report, claim_id):
 
 def test_the_published_numbers_are_the_measured_ones(quick_report):
     # THEORY.md §5 at m = 8 / 32 on the fixed grid; the measured values round to them
-    result = _result(quick_report, "li2021.approximation.published-fixed-grid-errors")
+    result = quick_report.result("li2021.approximation.published-fixed-grid-errors")
     values = [m.value for m in result.measurements]
     np.testing.assert_allclose(values, [4.7e-2, 7.0e-3, 0.33, 0.17, 4.8e-5, 1.7e-12],
                                rtol=0.02)

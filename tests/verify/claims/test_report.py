@@ -207,3 +207,9 @@ def test_readme_excerpt_matches_the_table_for_the_theory_claims(quick_report):
     assert len(quoted) == 4
     for line in quoted:
         assert table[line.split()[0]] == line
+
+
+def test_result_looks_a_claim_up_by_id(hostile_report):
+    assert hostile_report.result("test.report.hostile-fail").claim.id == "test.report.hostile-fail"
+    with pytest.raises(KeyError, match="no result for claim 'test.report.nowhere'"):
+        hostile_report.result("test.report.nowhere")

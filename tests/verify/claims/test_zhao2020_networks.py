@@ -21,9 +21,6 @@ NETWORK_IDS = [
 ]
 
 
-def _result(report, claim_id):
-    return next(r for r in report.results if r.claim.id == claim_id)
-
 
 def test_the_module_registers_these_claims_in_this_order():
     module = [c.id for c in select_claims()
@@ -33,7 +30,7 @@ def test_the_module_registers_these_claims_in_this_order():
 
 @pytest.mark.parametrize("claim_id", NETWORK_IDS)
 def test_claim_passes_quick_with_its_catalogue_seed(quick_report, claim_id):
-    result = _result(quick_report, claim_id)
+    result = quick_report.result(claim_id)
     assert result.passed, result.why
     assert result.seed == claim_seed(0, claim_id)
     assert quick_report.figures[quick_report.results.index(result)] is not None
@@ -42,14 +39,16 @@ def test_claim_passes_quick_with_its_catalogue_seed(quick_report, claim_id):
 
 
 def test_measured_numbers_are_the_documented_ones(quick_report):
-    values = {m.quantity: m.value for m in _result(
-        quick_report, "zhao2020.theorem4.mlstmf-impulse-response").measurements}
+    values = {m.quantity: m.value
+              for m in quick_report.result(
+                  "zhao2020.theorem4.mlstmf-impulse-response").measurements}
     # THEORY.md §4: |z*| = 1.01171 for d = 0.4, K = 100; psi_k(d) reproduced to rounding.
     key = "|z*|, smallest root of sum_j w_j(d) z^j, d = 0.4, K = 100, vs THEORY.md"
     assert abs(values[key] - 1.0117082664665) < 1e-10
     assert values["max relative error of c_k/u_0 against psi_k(d) (mpmath), k = 0..100"] < 1e-13
-    slopes = {m.quantity: m.value for m in _result(
-        quick_report, "zhao2020.definition3.rnn-geometric-mrnnf-polynomial").measurements}
+    slopes = {m.quantity: m.value
+              for m in quick_report.result(
+                  "zhao2020.definition3.rnn-geometric-mrnnf-polynomial").measurements}
     assert abs(slopes["MRNNF: log-log slope of ||A_k||, lags 100-1000"] + 1.3) < 0.01
 
 

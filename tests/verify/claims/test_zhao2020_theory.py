@@ -21,9 +21,6 @@ THEORY_IDS = [
 ]
 
 
-def _result(report, claim_id):
-    return next(r for r in report.results if r.claim.id == claim_id)
-
 
 def test_the_module_registers_these_claims_in_this_order():
     module = [c.id for c in select_claims()
@@ -41,7 +38,7 @@ def test_every_registered_claim_passes_quick_with_seed_0(quick_report):
 
 @pytest.mark.parametrize("claim_id", THEORY_IDS)
 def test_theory_claim_passes_with_a_figure_and_states_its_kind(quick_report, claim_id):
-    result = _result(quick_report, claim_id)
+    result = quick_report.result(claim_id)
     assert result.passed, result.why
     assert quick_report.figures[quick_report.results.index(result)] is not None
     assert result.measurements
@@ -114,10 +111,12 @@ def test_bad_parameter_values_fail_with_a_clear_reason(claim_id, overrides, matc
 
 
 def test_measured_numbers_are_the_documented_ones(quick_report):
-    values = {m.quantity: m.value for m in _result(
-        quick_report, "zhao2020.definition1.arfima-long-memory-exact").measurements}
+    values = {m.quantity: m.value
+              for m in quick_report.result(
+                  "zhao2020.definition1.arfima-long-memory-exact").measurements}
     assert abs(values["growth exponent against 2d"] - 0.6) < 0.01
-    asym = {m.quantity: m.value for m in _result(
-        quick_report, "zhao2020.section3.frac-weights-asymptotics").measurements}
+    asym = {m.quantity: m.value
+              for m in quick_report.result(
+                  "zhao2020.section3.frac-weights-asymptotics").measurements}
     # 10^6 x relative error -> d(d+1)/2 = 0.28 for d = 0.4.
     assert abs(asym["d = 0.4: 10^6 x relative error at j = 10^6 (-> |d(d+1)|/2)"] - 0.28) < 3e-4

@@ -31,9 +31,6 @@ KNOWN_GAPS = {"zhao2020.zoo.linear-chain", "zhao2020.zoo.linear-mrnnf"}
 
 
 
-def _result(report, claim_id):
-    return next(r for r in report.results if r.claim.id == claim_id)
-
 
 def test_the_module_registers_one_claim_per_table_row_in_order():
     module = [c.id for c in select_claims()
@@ -43,7 +40,7 @@ def test_the_module_registers_one_claim_per_table_row_in_order():
 
 @pytest.mark.parametrize("claim_id", ZOO_IDS)
 def test_row_passes_quick_with_its_catalogue_seed(quick_report, claim_id):
-    result = _result(quick_report, claim_id)
+    result = quick_report.result(claim_id)
     assert result.error == "", result.error
     assert quick_report.figures[quick_report.results.index(result)] is not None
     assert "Error rate" in result.claim.method  # says how the rate was obtained
@@ -60,7 +57,7 @@ def test_quick_budget_leaves_the_costly_targets_to_full(quick_report):
     # tanh scales 1 and 2, LSTM forget bias +5 and the MLSTMF cell with K = 2000 run under
     # "full" only.
     def quantities(claim_id):
-        return " ".join(m.quantity for m in _result(quick_report, claim_id).measurements)
+        return " ".join(m.quantity for m in quick_report.result(claim_id).measurements)
 
     tanh = quantities("zhao2020.zoo.tanh-rnn")
     lstm = quantities("zhao2020.zoo.lstm")

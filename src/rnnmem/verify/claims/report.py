@@ -93,6 +93,14 @@ class CatalogueReport(Result):
         """True when every claim passed or failed only as its known gap says."""
         return all(r.ok for r in self.results)
 
+    def result(self, claim_id: str):
+        """The :class:`ClaimResult` of the claim with this id."""
+        for result in self.results:
+            if result.claim.id == claim_id:
+                return result
+        raise KeyError(f"no result for claim {claim_id!r} in this report; it holds "
+                       f"{len(self.results)} claims (pattern {self.pattern!r}).")
+
     @property
     def headline(self) -> str:
         """"37 of 40 claims passed, 2 known gaps, 1 failed"."""
