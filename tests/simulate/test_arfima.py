@@ -48,7 +48,7 @@ def test_sample_acvf_matches_exact(case, method, n_paths):
     n = 512
     seed = 20261125 + int(100 * case["d"])
     if n_paths is None:
-        # Single paths take the Hermitian (one real FFT) route: check it on 3000 calls.
+        # One path per call (the route of most users): check it on 3000 calls.
         generator = np.random.default_rng(seed)
         paths = np.stack([arfima(n, method=method, rng=generator, sigma=1.5, **case)
                           for _ in range(3000)])
@@ -88,12 +88,59 @@ def test_truncated_short_burn_in_warns():
         arfima(100, d=0.0, ar=[1, -0.2], method="truncated", truncation=50, burn_in=10, rng=1)
 
 
-def test_davies_harte_pairs_are_independent():
-    # Paths 2i and 2i+1 come from the real and imaginary parts of one draw.
+def test_davies_harte_neighbouring_paths_are_independent():
+    # Consecutive paths take consecutive blocks of normals.
     paths = arfima(256, d=0.4, n_paths=4000, rng=11)
     first, second = paths[0::2, 0], paths[1::2, 0]
     r = np.corrcoef(first, second)[0, 1]
     assert abs(r) < N_SE / np.sqrt(first.size)
+
+
+def _hermitian_reference(n, d, normals):
+    """Davies-Harte by the textbook route, independently of the package's transforms:
+    the full circulant row, its eigenvalues by a complex FFT, and each path as
+    N^{-1/2} FFT^{-1}-type sum over the Hermitian vector xi built from the same normals."""
+    m = (normals.shape[1]) // 2
+    gamma = arfima_acvf(m, d=d)
+    row = np.concatenate([gamma, gamma[-2:0:-1]])
+    eigenvalues = np.fft.fft(row).real
+    size = 2 * m
+    xi = np.zeros((normals.shape[0], size), dtype=complex)
+    xi[:, 0] = normals[:, 0]
+    xi[:, m] = normals[:, 1]
+    xi[:, 1:m] = (normals[:, 2 : m + 1] + 1j * normals[:, m + 1 :]) / np.sqrt(2)
+    xi[:, m + 1 :] = np.conj(xi[:, m - 1 : 0 : -1])
+    paths = np.fft.ifft(np.sqrt(eigenvalues) * xi, axis=-1) * size / np.sqrt(size)
+    assert np.abs(paths.imag).max() < 1e-10 * np.abs(paths.real).max()
+    return paths.real[:, :n]
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 1000, 4097, 50_000])
+def test_davies_harte_equals_the_hermitian_fft_route(n):
+    # Same normals, two algorithms: the package's half-length real transforms against
+    # numpy's complex FFT of the whole embedding.
+    from rnnmem.simulate import arfima_paths
+
+    m = arfima_paths._embedding_half_size(n)
+    assert m >= n and m % 2 == 0
+    paths = arfima(n, d=0.35, n_paths=3, rng=17)
+    normals = np.random.default_rng(17).standard_normal((3, 2 * m))
+    expected = _hermitian_reference(n, 0.35, normals)
+    np.testing.assert_allclose(paths, expected, rtol=0, atol=1e-12 * np.abs(expected).max())
+
+
+def test_threaded_normals_change_nothing_and_failures_consume_no_randomness(monkeypatch):
+    from rnnmem.simulate import arfima_paths
+
+    serial = arfima(3000, d=0.3, n_paths=2, rng=8)
+    arfima_paths._ROOT_CACHE.clear()
+    monkeypatch.setattr(arfima_paths, "_THREAD_FROM", 1)
+    np.testing.assert_array_equal(arfima(3000, d=0.3, n_paths=2, rng=8), serial)
+    generator = np.random.default_rng(4)
+    with pytest.raises(NegativeEmbeddingError):
+        arfima(2, d=0.0, ar=[1, -1.2, 0.9], rng=generator)
+    np.testing.assert_array_equal(generator.standard_normal(3),
+                                  np.random.default_rng(4).standard_normal(3))
 
 
 def test_hosking_kernel_equals_python_twin():

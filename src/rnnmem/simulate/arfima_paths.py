@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import warnings
 
 import numpy as np
@@ -14,6 +15,7 @@ from rnnmem.theory._levinson import durbin_levinson
 from rnnmem.theory.arfima import arfima_acvf, arfima_ma_weights, validate_arfima
 
 from ._arfima_kernels import _hosking
+from ._real_transforms import dct1, dst1
 
 __all__ = ["arfima", "TruncationBiasWarning", "NegativeEmbeddingError"]
 
@@ -35,78 +37,129 @@ class NegativeEmbeddingError(ValueError):
 
 
 # Square roots of the circulant eigenvalues, by model: Monte Carlo studies simulate the same
-# model many times, and the autocovariance and its FFT are more than half the cost of a path.
-# Small entries only (at most _CACHE_ENTRIES, each at most _CACHE_MAX_N + 1 floats).
+# model many times, and the autocovariance and its eigenvalues are a large part of the cost
+# of a path. Small entries only (at most _CACHE_ENTRIES, each at most _CACHE_MAX_N + 1 floats).
 _ROOT_CACHE: dict = {}
 _CACHE_ENTRIES = 8
 _CACHE_MAX_N = 1 << 21
+# From this path length on, the normals are drawn in a second thread while the eigenvalues
+# are computed (both release the GIL; measured at n = 10^6: 55 ms in sequence, 37 ms
+# overlapped). Below it a thread costs more than it saves.
+_THREAD_FROM = 1 << 15
 
 
-def _embedding_root(n: int, d: float, ar_poly: np.ndarray, ma_poly: np.ndarray) -> np.ndarray:
-    """sqrt(lambda_0..lambda_n) of the circulant embedding of gamma(0..n), unit sigma."""
-    key = (n, d, tuple(ar_poly), tuple(ma_poly))
+def _embedding_half_size(n: int) -> int:
+    """m >= n, even, with m / 2 a fast FFT length: the embedding has size N = 2m.
+
+    An even m lets the transforms split in half (rnnmem.simulate._real_transforms); a fast
+    m / 2 keeps pocketfft off its slow paths for lengths with large prime factors. The extra
+    m - n autocovariances embed a slightly larger matrix, whose first n x n block is still
+    the exact covariance.
+    """
+    return 2 * fft.next_fast_len((n + 1) // 2, real=True)
+
+
+def _embedding_root(m: int, d: float, ar_poly: np.ndarray, ma_poly: np.ndarray) -> np.ndarray:
+    """sqrt(lambda_0..lambda_m) of the circulant embedding of gamma(0..m), unit sigma."""
+    key = (m, d, tuple(ar_poly), tuple(ma_poly))
     cached = _ROOT_CACHE.get(key)
     if cached is not None:
         return cached
-    gamma = arfima_acvf(n, d=d, ar=ar_poly, ma=ma_poly)
-    # Circulant row (gamma(0..n), gamma(n-1..1)) of length N = 2n. It is real and symmetric,
-    # so its eigenvalues are real, symmetric (lambda_k = lambda_{N-k}) and given by the real
-    # FFT: lambda_0..lambda_{N/2}.
-    row = np.concatenate([gamma, gamma[-2:0:-1]])
-    half = fft.rfft(row).real
+    gamma = arfima_acvf(m, d=d, ar=ar_poly, ma=ma_poly)
+    # The circulant row (gamma(0..m), gamma(m-1..1)) of length N = 2m is real and symmetric,
+    # so its eigenvalues are real, lambda_k = lambda_{N-k}, and lambda_0..lambda_m is the
+    # DCT-I of gamma(0..m): lambda_k = gamma(0) + (-1)^k gamma(m) + 2 sum_j gamma(j) cos(pi jk/m).
+    eigenvalues = dct1(gamma)
     # Rounding makes true zeros come out as tiny negatives of order eps * sqrt(N) * sum|row|.
-    tolerance = 64.0 * np.finfo(float).eps * np.sqrt(row.size) * np.abs(row).sum()
-    if half.min() < -tolerance:
+    tolerance = 64.0 * np.finfo(float).eps * np.sqrt(2 * m) * (2 * np.abs(gamma).sum())
+    if eigenvalues.min() < -tolerance:
         raise NegativeEmbeddingError(
             "the circulant embedding of this ARFIMA autocovariance has a negative eigenvalue "
-            f"({half.min():.3e}), so method='davies-harte' cannot simulate it exactly; "
+            f"({eigenvalues.min():.3e}), so method='davies-harte' cannot simulate it exactly; "
             "use method='hosking' (exact, O(n^2))."
         )
-    root = np.sqrt(np.clip(half, 0.0, None))
+    root = np.sqrt(np.clip(eigenvalues, 0.0, None))
     root.flags.writeable = False
-    if n <= _CACHE_MAX_N:
+    if m <= _CACHE_MAX_N:
         if len(_ROOT_CACHE) >= _CACHE_ENTRIES:
             _ROOT_CACHE.pop(next(iter(_ROOT_CACHE)))
         _ROOT_CACHE[key] = root
     return root
 
 
-def _draw_normals(n: int, n_paths: int, rng: np.random.Generator):
-    """All N(0, 1) draws of a Davies-Harte call, in a fixed order: pairs first, then one path."""
-    size = 2 * n
-    pairs = rng.standard_normal((n_paths // 2, 2, size)) if n_paths // 2 else None
-    single = rng.standard_normal(size) if n_paths % 2 else None
-    return pairs, single
+class _Background:
+    """Run one call in a second thread; ``result()`` joins it and re-raises its error.
+
+    A plain thread rather than a pool: a pool created before ``fork`` (rnnmem reproduce
+    uses process workers) would believe its thread still exists in the child and hang.
+    """
+
+    def __init__(self, function, *args):
+        self._outcome = None
+        self._thread = threading.Thread(target=self._run, args=(function, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function, args):
+        try:
+            self._outcome = (True, function(*args))
+        except BaseException as error:  # handed to the caller's thread by result()
+            self._outcome = (False, error)
+
+    def result(self):
+        self._thread.join()
+        succeeded, value = self._outcome
+        if not succeeded:
+            raise value
+        return value
 
 
-def _davies_harte(root: np.ndarray, n: int, normals):
-    pairs, single = normals
-    size = 2 * n
-    n_pairs = 0 if pairs is None else pairs.shape[0]
-    n_paths = 2 * n_pairs + (single is not None)
-    paths = np.empty((n_paths, n))
-    if n_pairs:
-        # One complex Gaussian vector gives two independent paths, its real and imaginary
-        # parts: X = FFT(sqrt(lambda / N) (Z1 + i Z2)).
-        full_root = np.concatenate([root, root[-2:0:-1]]) / np.sqrt(size)
-        transformed = fft.fft(full_root * (pairs[:, 0] + 1j * pairs[:, 1]), axis=-1)
-        paths[0 : 2 * n_pairs : 2] = transformed[:, :n].real
-        paths[1 : 2 * n_pairs : 2] = transformed[:, :n].imag
-    if single is not None:
-        # A single path needs only N real normals: a Hermitian-symmetric complex Gaussian
-        # vector xi (xi_0, xi_{N/2} real, the rest (A + iB)/sqrt(2)) and one inverse real FFT,
-        # X_j = N^{-1/2} sum_k sqrt(lambda_k) xi_k e^{2 pi i jk/N} = sqrt(N) irfft(sqrt(lambda) xi).
-        # The constants sqrt(N) and 1/sqrt(2) are folded into one weight vector.
-        middle = size // 2
-        weight = np.sqrt(size) * root
-        weight[1:middle] *= np.sqrt(0.5)
-        xi = np.empty(middle + 1, dtype=complex)
-        xi.real[0], xi.imag[0] = single[0], 0.0
-        xi.real[middle], xi.imag[middle] = single[1], 0.0
-        xi.real[1:middle] = single[2 : middle + 1]
-        xi.imag[1:middle] = single[middle + 1 :]
-        xi *= weight
-        paths[-1] = fft.irfft(xi, n=size)[:n]
+def _root_and_normals(n, m, d, ar_poly, ma_poly, n_paths, generator):
+    """The embedding's root and the (n_paths, 2m) normals, overlapped when both are large.
+
+    The draws are the same, in the same order, with or without the thread. If the root
+    fails (negative embedding), the generator is put back as it was, so a failed call
+    consumes no randomness.
+    """
+    shape = (n_paths, 2 * m)
+    key = (m, d, tuple(ar_poly), tuple(ma_poly))
+    if key in _ROOT_CACHE or n < _THREAD_FROM:
+        root = _embedding_root(m, d, ar_poly, ma_poly)
+        return root, generator.standard_normal(shape)
+    state = generator.bit_generator.state
+    draws = _Background(generator.standard_normal, shape)
+    try:
+        root = _embedding_root(m, d, ar_poly, ma_poly)
+    except BaseException:
+        draws._thread.join()
+        generator.bit_generator.state = state
+        raise
+    return root, draws.result()
+
+
+def _davies_harte(root: np.ndarray, n: int, normals: np.ndarray) -> np.ndarray:
+    """Paths X_0..X_{n-1} from the embedding root sqrt(lambda_0..lambda_m), m = root.size - 1.
+
+    Each path uses N = 2m real normals (z_0, z_1, a_1..a_{m-1}, b_1..b_{m-1}) as a
+    Hermitian complex Gaussian vector xi (xi_0 = z_0, xi_m = z_1, xi_k = (a_k + i b_k)/sqrt 2)
+    and X_j = N^{-1/2} sum_k sqrt(lambda_k) xi_k e^{2 pi i jk/N}; pairing k with N - k gives
+    the real form
+
+        X_j = sum_{k=0}^{m} alpha_k c_k cos(pi jk/m) - 2 sum_{k=1}^{m-1} beta_k sin(pi jk/m),
+
+    (c_0 = c_m = 1, c_k = 2 otherwise): a DCT-I of alpha minus a DST-I of beta, computed at
+    half length by rnnmem.simulate._real_transforms.
+    """
+    m = root.size - 1
+    scale = 1.0 / np.sqrt(2 * m)
+    inner = root[1:m] * (scale * np.sqrt(0.5))
+    alpha = np.empty((normals.shape[0], m + 1))
+    alpha[:, 0] = root[0] * scale * normals[:, 0]
+    alpha[:, m] = root[m] * scale * normals[:, 1]
+    np.multiply(normals[:, 2 : m + 1], inner, out=alpha[:, 1:m])
+    beta = normals[:, m + 1 :] * inner
+    paths = dct1(alpha)[:, :n]
+    if n > 1:
+        paths[:, 1:] -= dst1(beta)[:, : n - 1]
     return paths
 
 
@@ -173,10 +226,14 @@ def arfima(
         Innovation standard deviation, > 0.
     method : {"davies-harte", "hosking", "truncated"}
         ``"davies-harte"`` (default): exact circulant embedding of the exact autocovariance,
-        O(n log n); the real and imaginary parts of one complex draw give two independent
-        paths (an odd last path uses a Hermitian draw of N real normals and one inverse
-        real FFT). Raises :class:`NegativeEmbeddingError` if the embedding has a negative
-        eigenvalue (never for ARFIMA(0, d, 0)); then use ``"hosking"``.
+        O(n log n). The embedding has size 2m with m >= n even and m / 2 a fast FFT length;
+        each path uses 2m real normals (a Hermitian complex Gaussian vector) and the
+        eigenvalues and paths are computed by half-length real transforms. The eigenvalues
+        are cached per model (a few recent models), and for long paths the normals are drawn
+        in a second thread while the eigenvalues are computed (the same draws either way).
+        Raises :class:`NegativeEmbeddingError` if the embedding has a negative eigenvalue
+        (never for ARFIMA(0, d, 0)); then use ``"hosking"``; a failed call consumes no
+        randomness from ``rng``.
         ``"hosking"``: exact sequential conditional draws by the Durbin-Levinson recursion,
         O(n^2) time, O(n) memory; works for any valid autocovariance.
         ``"truncated"``: the MA(infinity) filter cut after ``truncation`` lags, the approach of
@@ -237,8 +294,9 @@ def arfima(
         burn_in = truncation if burn_in is None else as_integer(burn_in, "burn_in", minimum=0)
         out = _truncated(n, d, ar_poly, ma_poly, sigma, paths, truncation, burn_in, generator)
     elif method == "davies-harte":
-        root = sigma * _embedding_root(n, d, ar_poly, ma_poly)
-        out = _davies_harte(root, n, _draw_normals(n, paths, generator))
+        m = _embedding_half_size(n)
+        root, normals = _root_and_normals(n, m, d, ar_poly, ma_poly, paths, generator)
+        out = _davies_harte(sigma * root, n, normals)
     else:
         gamma = sigma**2 * arfima_acvf(n - 1, d=d, ar=ar_poly, ma=ma_poly)
         out = _hosking_paths(gamma, paths, generator)
