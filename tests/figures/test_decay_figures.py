@@ -43,6 +43,13 @@ def test_plot_acf_decay_with_fit():
     assert any(label.startswith("power") for label in labels)
     assert figure._suptitle.get_text() == f"fitted law: {fit.law}"
     assert "lag k" == loglog.get_xlabel()
+    # The power law is drawn as fitted, with the mean-correction term of n_obs.
+    (power,) = [line for line in loglog.get_lines() if line.get_label().startswith("power")]
+    lags = power.get_xdata()
+    drawn = np.asarray(power.get_ydata(), dtype=float)
+    shown = np.isfinite(drawn)
+    assert shown.sum() > 10
+    np.testing.assert_allclose(drawn[shown], fit.curve("power", lags[shown]), rtol=1e-12)
 
 
 def test_plot_coefficients_marks_horizon_into_given_axis():

@@ -89,6 +89,26 @@ def test_bias_correction_helps_under_long_memory():
     assert abs(with_bias - 0.2) < abs(without - 0.2)
 
 
+@pytest.mark.parametrize("n_obs", [None, 1000])
+def test_curve_is_the_fitted_model(n_obs):
+    # The curve reproduces the fit's residual sums of squares for both laws, and with n_obs
+    # its mean-correction term equals a plain loop over (2/n) sum_h (1 - h/n) h^(-beta).
+    n = 1000
+    rho = acf(arfima(n, d=0.4, n_paths=300, rng=7), 36).mean(axis=0)
+    fit = fit_decay(rho, n_obs=n_obs, max_exponent=1.0)
+    v = rho[fit.lags.astype(int)]
+    for law, rss in [("exponential", fit.rss_exponential), ("power", fit.rss_power)]:
+        residual = v - fit.curve(law, fit.lags)
+        assert np.dot(residual, residual) == pytest.approx(rss, rel=1e-9)
+    if n_obs is not None:
+        bias = sum(2 * (1 - h / n) / n * h ** (-fit.exponent) for h in range(1, n))
+        expected = fit.amplitude_power * (10.0 ** (-fit.exponent) - bias) - 1 / n
+        assert fit.curve("power", [10.0])[0] == pytest.approx(expected, rel=1e-12)
+        assert fit.curve("power", [10.0])[0] < fit.amplitude_power * 10.0 ** (-fit.exponent)
+    with pytest.raises(ValueError, match="`law` must be one of"):
+        fit.curve("linear", [1.0])
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [

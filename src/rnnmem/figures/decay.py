@@ -10,9 +10,10 @@ from ._axes import axes_grid, figure_and_axes
 
 
 def _fitted_curves(fit, lags):
-    exponential = fit.amplitude_exponential * fit.rate**lags
-    power = fit.amplitude_power * lags ** (-fit.exponent)
-    return exponential, power
+    # As fitted: with the mean-correction term when the fit had one (DecayFit.curve). That
+    # term can push a curve below 0 at long lags; the log axes show only its positive part.
+    curves = (fit.curve("exponential", lags), fit.curve("power", lags))
+    return tuple(np.where(c > 0, c, np.nan) for c in curves)
 
 
 def plot_acf_decay(values, fit=None, *, noise_floor=None, title="Autocorrelation decay",
@@ -24,7 +25,9 @@ def plot_acf_decay(values, fit=None, *, noise_floor=None, title="Autocorrelation
     values : array_like
         v_0, v_1, ...; lag 0 is not drawn (it is 1 for an ACF).
     fit : rnnmem.verify.DecayFit, optional
-        Draws the fitted exponential a rate^k and power law b k^{-beta}, and names the law.
+        Draws the fitted exponential a rate^k and power law b k^{-beta} as they were fitted
+        (with the sample ACF's mean-correction term when the fit used ``n_obs``), and names
+        the law.
     noise_floor : float, optional
         Drawn as a horizontal band (e.g. 2 / sqrt(n) for a sample ACF).
     title : str
