@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnnmem.networks import GRU, LSTM, MLSTMF, MRNNF, RNN, LinearChain
+from rnnmem.networks import GRU, LSTM, MLSTM, MLSTMF, MRNN, MRNNF, RNN, LinearChain
 from rnnmem.simulate import run
 from rnnmem.verify._mc_tangent import tangent_run
 
@@ -17,6 +17,9 @@ NETWORKS = {
     "gru-2layers": lambda: GRU.random(1, 3, num_layers=2, rng=4),
     "mrnnf": lambda: MRNNF.random(1, 3, d=0.3, filter_length=7, rng=5),
     "mlstmf": lambda: MLSTMF.random(1, 3, d=0.3, filter_length=7, rng=6),
+    # dynamic d_t: the derivative also runs through d_t and the filter weights w_j(d_t)
+    "mrnn": lambda: MRNN.random(1, 3, filter_length=7, scale=1.5, rng=5),
+    "mlstm": lambda: MLSTM.random(1, 3, filter_length=7, scale=1.5, rng=6),
 }
 
 

@@ -24,8 +24,9 @@ for the same ``drive``) and propagates ``n_tan`` tangent vectors with it by the 
 Conventions as in :mod:`rnnmem.simulate._kernels`: plain-Python ``_foo_py`` sources compiled
 with :func:`rnnmem._numba.jit`, transposed weights, no random numbers, preallocated outputs.
 ``status[c]`` is the step (burn-in included) at which the base path left ``bound``, or -1.
-Only fixed-d memory networks are covered (MRNNF, MLSTMF): the dynamic d_t of MRNN and MLSTM
-would need the derivative of the filter weights with respect to d.
+Of the memory networks only the fixed-d MRNNF and MLSTMF are here: the dynamic d_t of MRNN
+and MLSTM needs the derivative of the filter weights with respect to d, in
+:mod:`rnnmem.simulate._dynamic_tangent_kernels`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Front door of the tangent kernels (:mod:`rnnmem.simulate._tangent_kernels`).
+"""Front door of the tangent kernels (:mod:`rnnmem.simulate._tangent_kernels`, and
+:mod:`rnnmem.simulate._dynamic_tangent_kernels` for the dynamic-d MRNN and MLSTM).
 
 Private: :mod:`rnnmem.verify.mixing` uses it for the top Lyapunov exponent and
 :mod:`rnnmem.verify.definition3` for the expected Jacobians A_k = E[dz_t / dx_{t-k}].
@@ -12,39 +13,28 @@ import dataclasses
 
 import numpy as np
 
-from rnnmem.networks import MLSTM, MRNN
-from rnnmem.simulate import _tangent_kernels
+from rnnmem.simulate import _dynamic_tangent_kernels, _tangent_kernels
 from rnnmem.simulate.networks import _kernel_args
 
-__all__ = ["TangentRun", "supports_tangents", "tangent_run"]
+__all__ = ["TangentRun", "tangent_run"]
 
 
-def supports_tangents(network) -> bool:
-    """True when a tangent kernel exists (every network but the dynamic-d MRNN and MLSTM)."""
-    return not isinstance(network, (MRNN, MLSTM))
-
-
-def _tangent_args(network):
+def _tangent_kernel(network):
+    """(kernel module, family, weights): the fixed-d kernels cover every network but the
+    dynamic-d MRNN and MLSTM, which have their own module."""
     family, weights = _kernel_args(network)
     if family == "mrnn":
-        if isinstance(network, MRNN):
-            raise TypeError(_unsupported(network))
-        whx, whh, bh, wmf, wmm, bm, hw, hb, _wd, bd, k, _dynamic, out = weights
-        return "mrnnf", (whx, whh, bh, wmf, wmm, bm, hw, hb, bd, k, out)
+        whx, whh, bh, wmf, wmm, bm, hw, hb, wd, bd, k, dynamic, out = weights
+        if dynamic:
+            return _dynamic_tangent_kernels, "mrnn", (whx, whh, bh, wmf, wmm, bm, hw, hb, wd,
+                                                      bd, k, out)
+        return _tangent_kernels, "mrnnf", (whx, whh, bh, wmf, wmm, bm, hw, hb, bd, k, out)
     if family == "mlstm":
-        if isinstance(network, MLSTM):
-            raise TypeError(_unsupported(network))
-        wih, whh, b, hw, hb, _wd, bd, k, _dynamic, out = weights
-        return "mlstmf", (wih, whh, b, hw, hb, bd, k, out)
-    return family, weights
-
-
-def _unsupported(network) -> str:
-    return (
-        f"`network` {type(network).__name__} computes d_t from its state, and rnnmem has no "
-        "tangent kernel for the derivative of the filter weights in d; use MRNNF or MLSTMF "
-        "(fixed d), or method='stein' for the coefficients."
-    )
+        wih, whh, b, hw, hb, wd, bd, k, dynamic, out = weights
+        if dynamic:
+            return _dynamic_tangent_kernels, "mlstm", (wih, whh, b, hw, hb, wd, bd, k, out)
+        return _tangent_kernels, "mlstmf", (wih, whh, b, hw, hb, bd, k, out)
+    return _tangent_kernels, family, weights
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,10 +56,10 @@ class TangentRun:
 def tangent_run(network, *, autonomous, n_chains, n_burn, n_windows, window, input_mode,
                 gen, noise_scale=1.0, bound=1e10, drive=None, use_twin=False) -> TangentRun:
     """Run the tangent kernel of ``network`` (see the module docstring of the kernels)."""
-    family, weights = _tangent_args(network)
-    source, kernel = _tangent_kernels.KERNELS[family]
+    module, family, weights = _tangent_kernel(network)
+    source, kernel = module.KERNELS[family]
     if use_twin:
-        kernel = _tangent_kernels.python_twin(source)
+        kernel = module.python_twin(source)
     n_total = n_burn + n_windows * window
     n_out, n_in, n_state = network.output_size, network.input_size, network.state_size
     if drive is None:
@@ -82,7 +72,11 @@ def tangent_run(network, *, autonomous, n_chains, n_burn, n_windows, window, inp
         tan0 = gen.standard_normal((n_chains, 1, n_state + n_out))
         if not autonomous:
             tan0[:, :, n_state:] = 0.0
-        tan0 /= np.sqrt(np.sum(tan0**2, axis=2, keepdims=True))
+        if n_state > 0 or autonomous:
+            tan0 /= np.sqrt(np.sum(tan0**2, axis=2, keepdims=True))
+        # else: a driven network without state (z_t a function of x_t alone, such as
+        # LinearChain([[a]])) has nothing to perturb. The tangent stays zero, and the kernels
+        # report logs = -inf: the exponent of a chain that forgets at once.
     y0 = np.zeros((n_chains, n_out))
     state0 = np.zeros((n_chains, n_state))
     outputs = np.full((n_chains, n_windows * window, n_out), np.nan)

@@ -26,7 +26,7 @@ from rnnmem.simulate import run
 from rnnmem.simulate.networks import _check_network
 from rnnmem.theory import linear_coefficients
 
-from ._mc_tangent import supports_tangents, tangent_run
+from ._mc_tangent import tangent_run
 from .decay import DecayFit, fit_decay
 
 __all__ = ["CoefficientEstimate", "LogLawFit", "coefficients", "definition3_verdict", "log_law"]
@@ -34,6 +34,8 @@ __all__ = ["CoefficientEstimate", "LogLawFit", "coefficients", "definition3_verd
 METHODS = ("auto", "exact", "jacobian", "stein")
 _MIN_LAGS = 8
 _LAW_TO_VERDICT = {"power": "long", "exponential": "short", "undetermined": "inconclusive"}
+# Said in the reason for MRNN/MLSTM: the derivative runs through the dynamic d_t as well.
+_DYNAMIC_D_NOTE = " (through d_t and the filter weights w_j(d_t) too)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -330,12 +332,13 @@ def coefficients(network, n_lags, *, method="auto", n_samples=None, burn_in=None
     method : {"auto", "exact", "jacobian", "stein"}, default "auto"
         "exact": :func:`rnnmem.theory.linear_coefficients` (linear networks; for MRNNF the
         tanh units are linearised, for MLSTMF the cell with constant gates). "jacobian": the
-        expected Jacobian by forward-mode tangents (all networks but MRNN and MLSTM).
+        expected Jacobian by forward-mode tangents (any network; for MRNN and MLSTM it
+        includes the dependence through d_t and the filter weights w_j(d_t)).
         "stein": E[z_t x_{t-k}] / sigma^2 (any network; valid for Gaussian inputs).
         "auto": exact for linear LinearChain/RNN; the Jacobian when the driven chain's top
         Lyapunov exponent lambda keeps pathwise tangents bounded over the lags
-        (lambda * n_lags <= 1); Stein otherwise (MRNN, MLSTM, or lambda > 1 / n_lags, where
-        pathwise tangents blow up and their average is noise).
+        (lambda * n_lags <= 1); Stein otherwise (lambda > 1 / n_lags, where pathwise
+        tangents blow up and their average is noise).
     n_samples : int, optional
         Jacobian: windows of n_lags steps averaged (default 2**15 // n_lags, at least 16).
         Stein: total simulated steps (default 2**16).
@@ -354,7 +357,7 @@ def coefficients(network, n_lags, *, method="auto", n_samples=None, burn_in=None
     Raises
     ------
     TypeError
-        Unsupported object, or a method the network does not support.
+        Unsupported object.
     ValueError
         Bad arguments, or ``method="exact"`` for a nonlinear network.
     rnnmem.simulate.DivergenceError
@@ -409,12 +412,7 @@ def coefficients(network, n_lags, *, method="auto", n_samples=None, burn_in=None
             f"linearised MRNNF/MLSTMF of Theorems 3-4; got {name}. Use method='jacobian' or "
             "'stein'."
         )
-    if method == "jacobian" and not supports_tangents(network):
-        raise TypeError(f"`method` 'jacobian' is not available for {name}: "
-                        "its d_t is dynamic and rnnmem has no tangent kernel for it; use "
-                        "method='stein'.")
-    if method in ("auto", "jacobian") and lyapunov is None and supports_tangents(network) \
-            and not _is_linear(network):
+    if method in ("auto", "jacobian") and lyapunov is None and not _is_linear(network):
         from .mixing import lyapunov_exponent
 
         lam, _ = lyapunov_exponent(network, mode="driven", noise_scale=noise_scale,
@@ -424,23 +422,19 @@ def coefficients(network, n_lags, *, method="auto", n_samples=None, burn_in=None
         if _is_linear(network):
             chosen = "exact"
             reasons.append("the network is linear: exact coefficients")
-        elif not supports_tangents(network):
-            chosen = "stein"
-            reasons.append(f"no tangent kernel for {name} (dynamic d): Stein estimate "
-                           "E[z_t x_(t-k)]/sigma^2")
+        elif _tangents_usable(lam, n_lags):
+            chosen = "jacobian"
+            reasons.append(f"top Lyapunov exponent of the driven chain {lam:.4g}: "
+                           f"tangents grow by at most e^(lambda n_lags) = "
+                           f"{math.exp(min(lam * n_lags, 700.0)):.3g} over {n_lags} lags, "
+                           "expected Jacobian by forward-mode tangents"
+                           + (_DYNAMIC_D_NOTE if isinstance(network, (MRNN, MLSTM)) else ""))
         else:
-            if _tangents_usable(lam, n_lags):
-                chosen = "jacobian"
-                reasons.append(f"top Lyapunov exponent of the driven chain {lam:.4g}: "
-                               f"tangents grow by at most e^(lambda n_lags) = "
-                               f"{math.exp(min(lam * n_lags, 700.0)):.3g} over {n_lags} lags, "
-                               "expected Jacobian by forward-mode tangents")
-            else:
-                chosen = "stein"
-                reasons.append(f"top Lyapunov exponent of the driven chain {lam:.4g} > 0: "
-                               f"pathwise tangents grow like e^(lambda k) (by "
-                               f"{math.exp(min(lam * n_lags, 700.0)):.3g} over {n_lags} lags), "
-                               "so the Stein estimate is used instead of the Jacobian")
+            chosen = "stein"
+            reasons.append(f"top Lyapunov exponent of the driven chain {lam:.4g} > 0: "
+                           f"pathwise tangents grow like e^(lambda k) (by "
+                           f"{math.exp(min(lam * n_lags, 700.0)):.3g} over {n_lags} lags), "
+                           "so the Stein estimate is used instead of the Jacobian")
     else:
         reasons.append(f"method={method!r} requested")
 

@@ -30,7 +30,7 @@ from rnnmem.networks import LSTM
 from rnnmem.simulate import couple, run
 from rnnmem.simulate.networks import _check_mode, _check_network
 
-from ._mc_tangent import supports_tangents, tangent_run
+from ._mc_tangent import tangent_run
 
 __all__ = ["ErgodicityResult", "ForgetGateProfile", "ergodicity", "forget_gate_profile",
            "lyapunov_exponent"]
@@ -91,7 +91,8 @@ class ErgodicityResult(Result):
     geometric : bool
         True when the whole ``rate_ci`` lies below 1: geometric forgetting is measured.
     lyapunov : float
-        Top Lyapunov exponent per step (nan if no tangent kernel exists for the network).
+        Top Lyapunov exponent per step (-inf for a chain that forgets a perturbation in
+        finitely many steps, such as a driven network without state).
     lyapunov_se : float
         Its standard error (batch means over windows and chains).
     curve : ndarray, shape (n_steps,)
@@ -191,7 +192,7 @@ def lyapunov_exponent(network, *, mode="autonomous", n_chains=4, n_steps=2000, b
     Parameters
     ----------
     network : Network
-        Any network of :mod:`rnnmem.networks` but MRNN and MLSTM (dynamic d).
+        Any network of :mod:`rnnmem.networks`.
     mode : {"autonomous", "driven"}, default "autonomous"
     n_chains : int, default 4
     n_steps : int, default 2000
@@ -205,12 +206,10 @@ def lyapunov_exponent(network, *, mode="autonomous", n_chains=4, n_steps=2000, b
     tuple of float
         (lambda, standard error): lambda is the mean log growth per step of a tangent
         renormalised every step (Benettin's method); the standard error comes from the
-        n_chains * 8 window means (batch means, read as approximate).
-
-    Raises
-    ------
-    TypeError
-        For MRNN and MLSTM (no tangent kernel).
+        n_chains * 8 window means (batch means, read as approximate). (-inf, 0) when
+        the tangent becomes exactly zero: the chain forgets a perturbation in finitely
+        many steps, as a driven network without state does at once. (inf, nan) when every
+        chain diverged.
 
     Examples
     --------
@@ -225,11 +224,6 @@ def lyapunov_exponent(network, *, mode="autonomous", n_chains=4, n_steps=2000, b
     n_steps = as_integer(n_steps, "n_steps", minimum=8)
     burn_in = as_integer(burn_in, "burn_in", minimum=0)
     noise_scale = as_real(noise_scale, "noise_scale", low=0.0)
-    if not supports_tangents(network):
-        raise TypeError(
-            f"`network` {type(network).__name__} has no tangent kernel (its d_t is dynamic); "
-            "the Lyapunov exponent is available for every other network class."
-        )
     gen = as_generator(rng)
     window = n_steps // 8
     result = tangent_run(network, autonomous=mode == "autonomous", n_chains=n_chains,
@@ -384,8 +378,7 @@ def ergodicity(network, *, method="auto", mode="autonomous", n_pairs=None, n_ste
         "coupling": synchronous coupling of ``n_pairs`` pairs. "ensemble": ensemble means
         from two starting states over ``n_pairs`` chains each, with common random numbers.
         "auto": coupling when the top Lyapunov exponent is significantly negative (pathwise
-        contraction), the ensemble otherwise; for MRNN/MLSTM (no tangent kernel) coupling,
-        then the ensemble if coupling shows no contraction.
+        contraction), the ensemble otherwise.
     mode : {"autonomous", "driven"}, default "autonomous"
         Which chain (see :func:`rnnmem.simulate.run`).
     n_pairs : int, optional
@@ -442,18 +435,11 @@ def ergodicity(network, *, method="auto", mode="autonomous", n_pairs=None, n_ste
     noise_scale = as_real(noise_scale, "noise_scale", low=0.0)
     gen = as_generator(rng)
 
-    if supports_tangents(network):
-        lam, lam_se = lyapunov_exponent(network, mode=mode, n_steps=max(800, 4 * n_steps),
-                                        noise_scale=noise_scale, rng=gen)
-    else:
-        lam, lam_se = math.nan, math.nan
+    lam, lam_se = lyapunov_exponent(network, mode=mode, n_steps=max(800, 4 * n_steps),
+                                    noise_scale=noise_scale, rng=gen)
     reasons = []
     if method == "auto":
-        if math.isnan(lam):
-            chosen = "coupling"
-            reasons.append(f"no tangent kernel for {type(network).__name__}: coupling tried "
-                           "first")
-        elif lam + _Z95 * lam_se < 0.0:
+        if lam + _Z95 * lam_se < 0.0:
             chosen = "coupling"
             reasons.append(f"the top Lyapunov exponent {lam:.4g} (se {lam_se:.2g}) is "
                            "significantly negative: the chain contracts pathwise, so coupling "
@@ -474,10 +460,6 @@ def ergodicity(network, *, method="auto", mode="autonomous", n_pairs=None, n_ste
                                                   noise_scale, gen)
         coupling_rate = rate
         reasons.append(text)
-        if method == "auto" and math.isnan(lam) and not ci[1] < 1.0:
-            chosen = "ensemble"
-            reasons.append(f"coupling showed no contraction (rate {rate:.4g}, CI upper "
-                           f"{ci[1]:.4g} >= 1): ensemble used instead")
     if chosen == "ensemble":
         size = n_pairs if (method == "ensemble" and n_pairs is not None) else n_ensemble
         rate, ci, curve, noise, fitted, text = _ensemble(network, mode, size, n_steps,
