@@ -160,7 +160,7 @@ def test_sigmoid_and_activations_against_scipy_numpy():
         np.testing.assert_allclose(got, reference(x), rtol=4.5e-16, atol=0)
 
 
-def test_tanh_and_sigmoid_within_three_ulp_of_mpmath():
+def test_tanh_and_sigmoid_within_two_ulp_of_mpmath():
     """The kernels' own tanh and sigmoid (vectorisable, see _kernels.py) against 40 digits."""
     mpmath = pytest.importorskip("mpmath")
     mpmath.mp.dps = 40
@@ -168,6 +168,9 @@ def test_tanh_and_sigmoid_within_three_ulp_of_mpmath():
     x = np.concatenate(
         [
             gen.uniform(-25.0, 25.0, 1500),
+            gen.uniform(-1.5, 1.5, 1500),  # k = 0, 1, 2 of the reductions
+            np.arange(-40, 41) * 0.34657359027997264,  # (half-)multiples of ln 2
+            np.nextafter(np.arange(-40, 41) * 0.34657359027997264, np.inf),
             np.geomspace(1e-300, 1.0, 300) * gen.choice([-1.0, 1.0], 300),
             gen.uniform(-700.0, 700.0, 200),
             [0.0, 0.34657359, 0.34657360, 0.6931471805599453, 19.9, 20.0, 37.0],
@@ -181,7 +184,8 @@ def test_tanh_and_sigmoid_within_three_ulp_of_mpmath():
         truth = np.array([float(exact(mpmath.mpf(float(v)))) for v in x])
         normal = np.abs(truth) >= np.finfo(float).tiny
         ulps = np.abs(got - truth)[normal] / np.spacing(np.abs(truth[normal]))
-        assert ulps.max() <= 3.0
+        assert ulps.max() <= 2.0
+        assert ulps.mean() <= 0.5
         assert np.all(np.abs(got - truth)[~normal] <= 1e-300)
 
 

@@ -53,7 +53,9 @@ def test_tanh_rnn_coupling_rate_below_one(scale):
 def test_chaotic_tanh_rnn_needs_the_ensemble():
     # Issue 5's measured fact: a tanh RNN with weight scale 4 has a positive Lyapunov
     # exponent and never couples, yet the ensemble difference decays geometrically
-    # (0.87-0.96 per step there; here 0.84 with CI [0.78, 0.90], fixed seeds).
+    # (0.87-0.96 per step there). The rate is fitted over the few steps where the ensemble
+    # difference stands above its noise, so it scatters: over seeds 0-5 here 0.66-0.88,
+    # five of the six 95% intervals below 1, every one overlapping the issue's range.
     net = RNN.random(1, 32, scale=4.0, rng=1)
     lam, se = lyapunov_exponent(net, rng=0)
     assert lam > 5 * se > 0
@@ -61,17 +63,41 @@ def test_chaotic_tanh_rnn_needs_the_ensemble():
     assert not coupled.geometric and coupled.rate_ci[1] >= 1.0
     result = ergodicity(net, n_ensemble=2**14, n_steps=60, rng=0)
     assert result.method == "ensemble" and "Lyapunov" in result.reason
-    assert result.geometric and 0.7 < result.rate < 0.97
+    assert result.geometric and result.rate_ci[0] < 0.96 and result.rate_ci[1] > 0.87
     assert result.noise.shape == result.curve.shape == (60,)
 
 
-def test_dynamic_memory_network_uses_coupling_without_lyapunov():
+def test_dynamic_memory_network_has_a_lyapunov_exponent():
     net = MRNN.random(1, 3, filter_length=10, scale=0.5, rng=0)
     result = ergodicity(net, mode="driven", n_pairs=8, n_steps=60, rng=0)
-    assert math.isnan(result.lyapunov) and result.method == "coupling"
-    assert "no tangent kernel" in result.reason
-    with pytest.raises(TypeError, match="has no tangent kernel"):
-        lyapunov_exponent(net, mode="driven")
+    assert result.lyapunov < 0 and result.method == "coupling"
+    assert "Lyapunov exponent" in result.reason
+
+
+def test_mlstm_cell_without_d_gate_has_the_filter_root_exponent():
+    # An MLSTM whose d gate has zero weights keeps d_t = 0.5 sigmoid(b_d): the cell of
+    # test_mlstmf_lyapunov_exponent_is_finite_after_burn_in, plus a d whose tangent is
+    # zero after one step. Same exponent, 1/|z*| per step (|z*| = 1.04723, d = 0.4, K = 25).
+    from rnnmem.networks import MLSTM
+    from rnnmem.verify._mc_zoo import mlstmf_cell
+
+    cell = mlstmf_cell(0.4, 25, 0)
+    net = MLSTM(weight_ih=cell.weight_ih, weight_hh=cell.weight_hh, bias=cell.bias,
+                head_weight=cell.head_weight, head_bias=cell.head_bias, bias_d=cell.bias_d,
+                filter_length=25, weight_d=np.zeros((1, 3)))
+    lam, se = lyapunov_exponent(net, mode="driven", burn_in=200, n_steps=4000, rng=0)
+    assert lam == pytest.approx(-math.log(1.04723), abs=5 * se + 0.005)
+
+
+def test_driven_network_without_state_forgets_at_once():
+    # z_t = 1.05 x_t: a driven chain with no state has nothing to perturb. The exponent is
+    # -inf (a zero tangent), not the NaN of normalising an empty tangent (pytest turns
+    # the RuntimeWarning of 0/0 into an error), and coupling says the copies meet at once.
+    net = LinearChain([[1.05]])
+    assert lyapunov_exponent(net, mode="driven", rng=0) == (-math.inf, 0.0)
+    result = ergodicity(net, mode="driven", n_pairs=4, n_steps=10, rng=0)
+    assert result.lyapunov == -math.inf and result.method == "coupling"
+    assert result.rate == 0.0 and result.geometric
 
 
 def _naive_forget_gates(net, path):
