@@ -221,31 +221,51 @@ def _definition1(decay: AutocovarianceDecay) -> tuple[str, str]:
     (a) local Whittle at the small bandwidth m = n^0.5 is significantly positive at level
     alpha, and (b) the sample ACF decays like a non-summable power law (fit_decay prefers
     the power law and its exponent's 95% interval lies below 1: Definition 1 itself);
-    otherwise "inconclusive". Requiring all three is an intersection of level-alpha
-    tests: the false-"long" rate can only fall below the test's own.
+    otherwise "short" if the (1 - alpha) confidence interval of the small-bandwidth local
+    Whittle estimate lies within the test's ``short_band``, else "inconclusive".
+    Requiring all three is an intersection of level-alpha tests: the false-"long" rate can
+    only fall below the test's own. When the sieve's "long" is not confirmed, its own
+    interval is the suspect quantity (the sieve reads a short-memory shape it does not
+    model as d), so short versus inconclusive is decided by the semiparametric estimate
+    that does not depend on modelling the short-memory part: an equivalence test, each side
+    at level alpha / 2, with the test's margin.
     """
     test, fit = decay.test, decay.decay
     if test.verdict != "long":
         return test.verdict, test.reason
     z_low = decay.low_band.d / decay.low_band.se
     if not z_low > float(special.ndtri(1.0 - test.alpha)):
-        return "inconclusive", (
+        return _unconfirmed(test, decay.low_band, (
             f"The spectral test says long memory ({test.reason}) but below the spectral knee "
             f"it is not significant: local Whittle at m = {decay.low_band.m} frequencies gives "
             f"d = {decay.low_band.d:.3f} (se {decay.low_band.se:.3f}). A short-memory "
             "spectrum that is not AR(1)-shaped (AR(1) plus noise, a filter's cusp) bends the "
-            "estimate up at the higher frequencies only.")
+            "estimate up at the higher frequencies only."))
     if fit.law == "power" and fit.exponent_ci[1] < 1.0:
         return "long", (f"{test.reason} Confirmed below the spectral knee (local Whittle at "
                         f"m = {decay.low_band.m}: d = {decay.low_band.d:.3f}, se "
                         f"{decay.low_band.se:.3f}) and in the time domain (ACF power law, "
                         f"exponent {fit.exponent:.3f}, 95% CI upper {fit.exponent_ci[1]:.3f} "
                         "< 1).")
-    return "inconclusive", (
+    return _unconfirmed(test, decay.low_band, (
         f"The spectral test says long memory ({test.reason}) but the time domain does not "
         f"confirm it: the sample ACF is {fit.law} (power-law exponent {fit.exponent:.3f}, 95% "
         f"CI upper {fit.exponent_ci[1]:.3f}; long memory needs a power law with exponent "
-        "< 1). Short-memory spectra that are not AR(1)-shaped can bias the estimate of d up.")
+        "< 1). Short-memory spectra that are not AR(1)-shaped can bias the estimate of d up."))
+
+
+def _unconfirmed(test, low_band, why: str) -> tuple[str, str]:
+    """An unconfirmed "long": short if the low-band estimate is within the test's margin."""
+    half_width = float(special.ndtri(1.0 - test.alpha / 2.0)) * low_band.se
+    low, high = low_band.d - half_width, low_band.d + half_width
+    level = f"{100 * (1 - test.alpha):g}%"
+    if -test.short_band <= low and high <= test.short_band:
+        return "short", (f"{why} Below the knee d is negligible: the {level} CI [{low:.3f}, "
+                         f"{high:.3f}] of the local Whittle estimate lies within "
+                         f"±{test.short_band:g}: short memory.")
+    return "inconclusive", (f"{why} Nor is d shown negligible: the {level} CI [{low:.3f}, "
+                            f"{high:.3f}] of the local Whittle estimate is not within "
+                            f"±{test.short_band:g}.")
 
 
 _D1_TEXT = {

@@ -123,7 +123,8 @@ def test_table_fits_100_columns_and_lists_every_claim(quick_report):
         assert shown in table
     statuses = [r.status for r in quick_report.results]
     n, gaps = len(statuses), statuses.count("KNOWN GAP")
-    assert quick_report.headline == f"{n - gaps} of {n} claims passed, {gaps} known gaps"
+    gap_text = {0: "", 1: ", 1 known gap"}.get(gaps, f", {gaps} known gaps")
+    assert quick_report.headline == f"{n - gaps} of {n} claims passed{gap_text}"
     assert f"{quick_report.headline} (quick budget, seed 0" in table
 
 

@@ -27,7 +27,7 @@ ZOO_IDS = [
     "zhao2020.zoo.linear-mrnnf",
     "zhao2020.zoo.mlstmf-cell",
 ]
-KNOWN_GAPS = {"zhao2020.zoo.linear-chain", "zhao2020.zoo.linear-mrnnf"}
+KNOWN_GAPS = {"zhao2020.zoo.linear-chain"}
 
 
 
