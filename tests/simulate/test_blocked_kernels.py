@@ -224,3 +224,16 @@ def test_block_size_policy(n_chains, parallel, threads, expected, monkeypatch):
 def test_tanh_power_of_two_is_exact():
     """_tanh builds 2^k as float(1 << k) (k <= 58), the values of the table it replaced."""
     assert all(float(1 << k) == 2.0**k for k in range(59))
+
+
+def test_threads_by_default_only_for_runs_worth_them():
+    # PARALLEL_MIN_WORK = 2^20 chain-steps (rnnmem._numba): below it the serial build runs,
+    # with the same numbers (test_parallel_equals_serial_bit_for_bit, and above).
+    from rnnmem._numba import PARALLEL_MIN_WORK
+    from rnnmem.simulate.networks import _worth_threads
+
+    assert PARALLEL_MIN_WORK == 2**20
+    assert not _worth_threads(1, 10**7)
+    assert not _worth_threads(64, 1000)
+    assert _worth_threads(256, 5000) and _worth_threads(2, 2**19)
+    assert not _worth_threads(2, 2**19 - 1)

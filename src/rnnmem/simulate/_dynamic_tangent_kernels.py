@@ -411,13 +411,15 @@ def _mlstm_tangent_py(
 # ---------------------------------------------------------------------------------------------
 # Builds
 
-_mrnn_tangent = jit(_mrnn_tangent_py, parallel=True)
-_mlstm_tangent = jit(_mlstm_tangent_py, parallel=True)
+_mrnn_tangent = jit(_mrnn_tangent_py)
+_mrnn_tangent_par = jit(_mrnn_tangent_py, parallel=True)
+_mlstm_tangent = jit(_mlstm_tangent_py)
+_mlstm_tangent_par = jit(_mlstm_tangent_py, parallel=True)
 
 #: Tangent kernels by family, as :data:`rnnmem.simulate._tangent_kernels.KERNELS`.
 KERNELS = {
-    "mrnn": (_mrnn_tangent_py, _mrnn_tangent),
-    "mlstm": (_mlstm_tangent_py, _mlstm_tangent),
+    "mrnn": (_mrnn_tangent_py, _mrnn_tangent, _mrnn_tangent_par),
+    "mlstm": (_mlstm_tangent_py, _mlstm_tangent, _mlstm_tangent_par),
 }
 
 _OWN_HELPERS = ("_frac_diff_slopes", "_ring_dot_rows", "_d_tangent")

@@ -732,22 +732,30 @@ def _mlstmf_tangent_py(
 # ---------------------------------------------------------------------------------------------
 # Builds
 
-_linear_tangent = jit(_linear_tangent_py, parallel=True)
-_rnn_tangent = jit(_rnn_tangent_py, parallel=True)
-_lstm_tangent = jit(_lstm_tangent_py, parallel=True)
-_gru_tangent = jit(_gru_tangent_py, parallel=True)
-_mrnnf_tangent = jit(_mrnnf_tangent_py, parallel=True)
-_mlstmf_tangent = jit(_mlstmf_tangent_py, parallel=True)
+_linear_tangent = jit(_linear_tangent_py)
+_linear_tangent_par = jit(_linear_tangent_py, parallel=True)
+_rnn_tangent = jit(_rnn_tangent_py)
+_rnn_tangent_par = jit(_rnn_tangent_py, parallel=True)
+_lstm_tangent = jit(_lstm_tangent_py)
+_lstm_tangent_par = jit(_lstm_tangent_py, parallel=True)
+_gru_tangent = jit(_gru_tangent_py)
+_gru_tangent_par = jit(_gru_tangent_py, parallel=True)
+_mrnnf_tangent = jit(_mrnnf_tangent_py)
+_mrnnf_tangent_par = jit(_mrnnf_tangent_py, parallel=True)
+_mlstmf_tangent = jit(_mlstmf_tangent_py)
+_mlstmf_tangent_par = jit(_mlstmf_tangent_py, parallel=True)
 
-#: Tangent kernels by family: (source, parallel build). Chains are independent and each is
-#: computed by the same sequential code, so the result does not depend on the thread count.
+#: Tangent kernels by family: (source, serial build, parallel build). Chains are independent
+#: and each is computed by the same sequential code, so the result does not depend on the
+#: build or the thread count (the parallel build is used from rnnmem._numba.PARALLEL_MIN_WORK
+#: chain-steps on).
 KERNELS = {
-    "linear": (_linear_tangent_py, _linear_tangent),
-    "rnn": (_rnn_tangent_py, _rnn_tangent),
-    "lstm": (_lstm_tangent_py, _lstm_tangent),
-    "gru": (_gru_tangent_py, _gru_tangent),
-    "mrnnf": (_mrnnf_tangent_py, _mrnnf_tangent),
-    "mlstmf": (_mlstmf_tangent_py, _mlstmf_tangent),
+    "linear": (_linear_tangent_py, _linear_tangent, _linear_tangent_par),
+    "rnn": (_rnn_tangent_py, _rnn_tangent, _rnn_tangent_par),
+    "lstm": (_lstm_tangent_py, _lstm_tangent, _lstm_tangent_par),
+    "gru": (_gru_tangent_py, _gru_tangent, _gru_tangent_par),
+    "mrnnf": (_mrnnf_tangent_py, _mrnnf_tangent, _mrnnf_tangent_par),
+    "mlstmf": (_mlstmf_tangent_py, _mlstmf_tangent, _mlstmf_tangent_par),
 }
 
 _OWN_HELPERS = (

@@ -21,6 +21,7 @@ import dataclasses
 
 import numpy as np
 
+from .._numba import PARALLEL_MIN_WORK
 from .._results import Result
 from .._rng import as_generator
 from .._validation import as_bool, as_choice, as_integer, as_real, as_real_array
@@ -331,6 +332,11 @@ def _given_inputs(inputs, n_chains: int, n_total: int, n_in: int) -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
+def _worth_threads(n_chains: int, n_total: int) -> bool:
+    """Default choice of the parallel build: several chains and enough work (rnnmem._numba)."""
+    return n_chains > 1 and n_chains * n_total >= PARALLEL_MIN_WORK
+
+
 def _divergence_message(network, status, bound, n_total, burn_in) -> str:
     bad = np.flatnonzero(status >= 0)
     first = int(bad[np.argmin(status[bad])])
@@ -359,8 +365,12 @@ def _simulate(
     args = (drive, autonomous, y0, state0, *weights, burn_in, bound)
     args += (outputs, inputs, states, record, status)
     # Enough chains per thread: the blocked kernels, which advance several chains together
-    # (same results bit for bit, several times faster).
-    block = _kernels.block_size(n_chains, parallel) if family in _kernels.BLOCKED_KERNELS else 0
+    # (same results bit for bit, several times faster), when the run is parallel or large.
+    # A small serial run keeps the per-chain kernel: milliseconds either way, and the blocked
+    # build's first compilation would cost seconds (rnnmem._numba.PARALLEL_MIN_WORK).
+    blocked = family in _kernels.BLOCKED_KERNELS and (
+        parallel or n_chains * n_total >= PARALLEL_MIN_WORK)
+    block = _kernels.block_size(n_chains, parallel) if blocked else 0
     if block:
         _, serial, par = _kernels.BLOCKED_KERNELS[family]
         (par if parallel else serial)(*args, block)
@@ -428,8 +438,10 @@ def run(
     divergence_bound : float, default 1e10
         Largest absolute value an output or state may take.
     parallel : bool, optional
-        Use the multi-threaded kernel; default: when ``n_chains > 1``. Results are identical
-        either way.
+        Use the multi-threaded kernel; default: when ``n_chains > 1`` and the run has at
+        least 2^20 chain-steps (``n_chains * (burn_in + n_steps)``; smaller runs take
+        milliseconds in one thread and would pay the parallel build's first compilation).
+        Results are identical either way.
     rng : None, int or numpy.random.Generator
         Source of the noise (all of it drawn before the simulation starts).
 
@@ -469,9 +481,10 @@ def run(
     record = as_bool(record_states, "record_states")
     on_divergence = as_choice(on_divergence, "on_divergence", ON_DIVERGENCE)
     bound = as_real(divergence_bound, "divergence_bound", low=0.0, low_inclusive=False)
-    parallel = n_chains > 1 if parallel is None else as_bool(parallel, "parallel")
     autonomous = mode == "autonomous"
     n_total = burn_in + n_steps
+    parallel = (_worth_threads(n_chains, n_total) if parallel is None
+                else as_bool(parallel, "parallel"))
     state0 = _per_chain(init, "init", network.state_size, n_chains)
     if init_output is not None and not autonomous:
         raise ValueError("`init_output` is y_0 of autonomous mode; got it with mode='driven'.")
@@ -592,7 +605,7 @@ def couple(
         0,
         bound,
         True,
-        True,
+        _worth_threads(2 * n_pairs, n_steps),
     )
     if np.any(status >= 0):
         raise DivergenceError(_divergence_message(network, status, bound, n_steps, 0))

@@ -13,6 +13,7 @@ import dataclasses
 
 import numpy as np
 
+from rnnmem._numba import PARALLEL_MIN_WORK
 from rnnmem.simulate import _dynamic_tangent_kernels, _tangent_kernels
 from rnnmem.simulate.networks import _kernel_args
 
@@ -57,10 +58,13 @@ def tangent_run(network, *, autonomous, n_chains, n_burn, n_windows, window, inp
                 gen, noise_scale=1.0, bound=1e10, drive=None, use_twin=False) -> TangentRun:
     """Run the tangent kernel of ``network`` (see the module docstring of the kernels)."""
     module, family, weights = _tangent_kernel(network)
-    source, kernel = module.KERNELS[family]
+    source, serial, parallel = module.KERNELS[family]
+    n_total = n_burn + n_windows * window
+    # Small runs (memory_class's: at most 4 chains) stay on the serial build, which compiles
+    # in a fraction of the parallel build's time; the numbers are the same.
+    kernel = parallel if n_chains > 1 and n_chains * n_total >= PARALLEL_MIN_WORK else serial
     if use_twin:
         kernel = module.python_twin(source)
-    n_total = n_burn + n_windows * window
     n_out, n_in, n_state = network.output_size, network.input_size, network.state_size
     if drive is None:
         size = n_out if autonomous else n_in
