@@ -216,3 +216,13 @@ def test_unconfirmed_long_is_decided_by_the_low_band_interval(low_d, verdict):
     assert got == verdict and reason.startswith("why.")
     low, high = low_d - 1.959963984540054 * 0.025, low_d + 1.959963984540054 * 0.025
     assert f"[{low:.3f}, {high:.3f}]" in reason
+
+
+def test_driven_report_says_the_theorems_concern_the_autonomous_chain():
+    # Fed back, y_t = 1.05 y_(t-1) + eps_t diverges (Theorem 2 fails); driven, the output is
+    # 1.05 x_t, i.i.d.: short memory, and the report must not call it non-stationary.
+    report = memory_class(LinearChain([[1.05]]), mode="driven", rng=0)
+    assert report.stationary and report.conditions.holds is False
+    assert report.definition3 == "short"
+    assert "concerns the autonomous chain" in report.explanation
+    assert report.ergodicity.rate == 0.0 and report.ergodicity.lyapunov == -np.inf

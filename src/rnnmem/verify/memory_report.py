@@ -576,9 +576,16 @@ def _explain(network, cond, erg, d1, d3, too_short, mixing_reason) -> str:
         parts.append(f"{name}'s weights fail {cond.theorem} of ZH20")
     else:
         parts.append(f"no sufficient condition of ZH20 certifies {name} ({cond.theorem})")
+    if erg.mode == "driven" and cond.holds is not None:
+        # The theorems concern the autonomous chain (output fed back); the driven chain judged
+        # here can behave differently: LinearChain([[1.05]]) diverges fed back, while driven
+        # its output is 1.05 x_t, i.i.d.
+        parts.append("that condition concerns the autonomous chain (ZH20 eq. 7, the output "
+                     "fed back), not the driven chain judged here")
     if erg.geometric:
-        parts.append(f"by simulation it forgets its start geometrically at rate {erg.rate:.4g} "
-                     f"per step (half-life {erg.half_life:.3g} steps, {erg.method})")
+        parts.append(f"by simulation the {erg.mode} chain forgets its start geometrically at "
+                     f"rate {erg.rate:.4g} per step (half-life {erg.half_life:.3g} steps, "
+                     f"{erg.method})")
     else:
         parts.append(f"by simulation no geometric forgetting was established ({erg.method})")
     if too_short:
