@@ -5,7 +5,6 @@ fail, saying why, when their premise is broken on purpose; and the references th
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 
@@ -17,7 +16,7 @@ from rnnmem.theory.separation_rac import (
     RecurrentArithmeticCircuit,
     start_end_matrix,
 )
-from rnnmem.verify.claims import claim_seed, get_claim, select_claims
+from rnnmem.verify.claims import claim_seed, select_claims
 from rnnmem.verify.claims.levine2018 import (
     _multisets,
     _output_degree,
@@ -36,19 +35,6 @@ LEVINE2018_IDS = [
 ]
 
 
-
-def _run(claim_id, **overrides):
-    return _cached_run(claim_id, tuple(sorted(overrides.items())))
-
-
-@functools.cache
-def _cached_run(claim_id, overrides):
-    import matplotlib.pyplot as plt
-
-    result = get_claim(claim_id).run("quick", claim_seed(0, claim_id), **dict(overrides))
-    if result.figure is not None:
-        plt.close(result.figure)
-    return result
 
 
 def test_the_module_registers_these_claims_in_this_order():
@@ -103,21 +89,21 @@ BROKEN = [
 
 @pytest.mark.parametrize("claim_id, overrides, reason", BROKEN,
                          ids=[f"{c.split('.')[-1]}-{next(iter(o.values()))}" for c, o, _ in BROKEN])
-def test_breaking_the_premise_fails_and_says_why(claim_id, overrides, reason):
-    result = _run(claim_id, **overrides)
+def test_breaking_the_premise_fails_and_says_why(claim_id, overrides, reason, run_claim):
+    result = run_claim(claim_id, **overrides)
     assert not result.passed
     assert result.error == ""
     assert reason in result.why, result.why
 
 
-def test_rank_one_upper_layers_do_not_lower_the_rank():
+def test_rank_one_upper_layers_do_not_lower_the_rank(run_claim):
     # the claim's other requirement still holds with degenerate (rank-one) upper layers
-    result = _run("levine2018.depth.never-lowers-rank", deep_input_rank=1)
+    result = run_claim("levine2018.depth.never-lowers-rank", deep_input_rank=1)
     assert result.measurements[0].passed and result.measurements[0].value >= 0
 
 
-def test_bad_parameters_are_reported():
-    result = _run("levine2018.method.exact-rank-mod-p", arithmetic="float32")
+def test_bad_parameters_are_reported(run_claim):
+    result = run_claim("levine2018.method.exact-rank-mod-p", arithmetic="float32")
     assert not result.passed and "`arithmetic` must be 'modular' or 'float64'" in result.why
 
 

@@ -4,12 +4,11 @@ saying why, when their premise is broken on purpose."""
 
 from __future__ import annotations
 
-import functools
 
 import numpy as np
 import pytest
 
-from rnnmem.verify.claims import claim_seed, get_claim, select_claims
+from rnnmem.verify.claims import claim_seed, select_claims
 from rnnmem.verify.claims.li2021 import _discrete_rnn_weights, _eigen_kernel, _exp_power_kernel
 
 LI2021_IDS = [
@@ -23,20 +22,6 @@ LI2021_IDS = [
 ]
 
 
-
-def _run(claim_id, **overrides):
-    return _cached_run(claim_id, tuple(sorted(overrides.items())))
-
-
-@functools.cache
-def _cached_run(claim_id, overrides):
-    # each broken premise runs once per session; several tests read its result
-    import matplotlib.pyplot as plt
-
-    result = get_claim(claim_id).run("quick", claim_seed(0, claim_id), **dict(overrides))
-    if result.figure is not None:
-        plt.close(result.figure)
-    return result
 
 
 def test_the_module_registers_these_claims_in_this_order():
@@ -94,37 +79,37 @@ BROKEN = [
 
 @pytest.mark.parametrize("claim_id, overrides, reason", BROKEN,
                          ids=[c.split(".")[-1] for c, _, _ in BROKEN])
-def test_breaking_the_premise_fails_and_says_why(claim_id, overrides, reason):
-    result = _run(claim_id, **overrides)
+def test_breaking_the_premise_fails_and_says_why(claim_id, overrides, reason, run_claim):
+    result = run_claim(claim_id, **overrides)
     assert not result.passed
     assert result.error == ""  # failed on a measurement, not by raising
     assert reason in result.why, result.why
 
 
-def test_breaking_the_premise_fails_far_from_the_tolerance():
+def test_breaking_the_premise_fails_far_from_the_tolerance(run_claim):
     # not a near miss: the broken premises move the key numbers far outside their windows
-    energy = _run("li2021.linear-rnn.operator-norm-is-l1", input_class="energy")
+    energy = run_claim("li2021.linear-rnn.operator-norm-is-l1", input_class="energy")
     assert energy.measurements[0].value < 0.7  # L2 / L1 of the kernel difference
     assert energy.measurements[1].passed  # random inputs still stay below the L1 distance
-    correlated = _run("li2021.linear-rnn.white-noise-mse", input_correlation=0.6)
+    correlated = run_claim("li2021.linear-rnn.white-noise-mse", input_correlation=0.6)
     assert abs(correlated.measurements[0].value) > 20
-    curse = _run("li2021.approximation.power-law-curse", decay="exponential", omegas=(0.5,))
+    curse = run_claim("li2021.approximation.power-law-curse", decay="exponential", omegas=(0.5,))
     assert curse.measurements[0].value > 5  # alpha / omega: about 14 instead of 1.4-1.7
 
 
-def test_the_plateau_slope_follows_w_star():
+def test_the_plateau_slope_follows_w_star(run_claim):
     # w* = 0.5 alone and w* = 1 alone (their documented windows): the slope moves with w*
-    slow = _run("li2021.optimization.plateau-exp-w-star-t0", cases=((0.5, 14.0, 18.0),))
-    fast = _run("li2021.optimization.plateau-exp-w-star-t0", cases=((1.0, 9.0, 11.0),))
+    slow = run_claim("li2021.optimization.plateau-exp-w-star-t0", cases=((0.5, 14.0, 18.0),))
+    fast = run_claim("li2021.optimization.plateau-exp-w-star-t0", cases=((1.0, 9.0, 11.0),))
     assert slow.passed and fast.passed
     ratio = slow.measurements[0].value / fast.measurements[0].value
     assert 0.4 < ratio < 0.6  # w* halved: slope about halved (0.536 / 1.034)
 
 
-def test_bad_parameters_are_reported():
-    result = _run("li2021.linear-rnn.kernel-identity", activation="relu")
+def test_bad_parameters_are_reported(run_claim):
+    result = run_claim("li2021.linear-rnn.kernel-identity", activation="relu")
     assert not result.passed and "`activation` must be 'linear' or 'tanh'" in result.why
-    result = _run("li2021.linear-rnn.white-noise-mse", input_correlation=1.0)
+    result = run_claim("li2021.linear-rnn.white-noise-mse", input_correlation=1.0)
     assert "`input_correlation` must lie in (-1, 1)" in result.why
 
 
