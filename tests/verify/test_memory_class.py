@@ -226,3 +226,25 @@ def test_driven_report_says_the_theorems_concern_the_autonomous_chain():
     assert report.definition3 == "short"
     assert "concerns the autonomous chain" in report.explanation
     assert report.ergodicity.rate == 0.0 and report.ergodicity.lyapunov == -np.inf
+
+
+def test_long_significant_below_the_knee_but_not_in_time_is_never_short():
+    # Low band significant (z = 3) with an interval inside ±0.1 (se 0.01 as for a very long
+    # series), but the ACF is not a non-summable power law: d > 0 is significant, so the
+    # answer is "inconclusive", not "short".
+    from types import SimpleNamespace
+
+    from rnnmem.verify.memory_report import _definition1
+
+    decay = SimpleNamespace(
+        test=SimpleNamespace(verdict="long", reason="sieve says long.", alpha=0.05,
+                             short_band=0.1),
+        low_band=SimpleNamespace(d=0.03, se=0.01, m=1024),
+        decay=SimpleNamespace(law="exponential", exponent=1.4, exponent_ci=(1.2, 1.6)),
+    )
+    verdict, reason = _definition1(decay)
+    assert verdict == "inconclusive" and "time domain does not confirm" in reason
+    decay.decay = SimpleNamespace(law="power", exponent=0.6, exponent_ci=(0.5, 0.7))
+    assert _definition1(decay)[0] == "long"
+    decay.low_band = SimpleNamespace(d=0.01, se=0.01, m=1024)  # z = 1: not significant
+    assert _definition1(decay)[0] == "short"
