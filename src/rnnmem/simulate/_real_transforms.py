@@ -10,10 +10,11 @@ DCT-I of length L + 1 (L even, M = L / 2) into
     y_{2k}   = DCT-I  of (x_i + x_{L-i}),  i = 0..M      (length M + 1)
     y_{2k+1} = DCT-III of (x_i - x_{L-i}),  i = 0..M-1    (length M)
 
-and a DST-I of length L - 1 (input b_1..b_{L-1}) into
+and a DST-I of length L - 1 (input b_1..b_{L-1}, output s_j = 2 sum_i b_i sin(pi i j / L) for
+j = 1..L-1, which scipy stores at index j - 1) into
 
-    y_{2k}   = DST-I  of (b_i - b_{L-i}),  i = 1..M-1    (outputs at even frequency 2k)
-    y_{2k+1} = DST-III of (b_i + b_{L-i}),  i = 1..M      (outputs at odd frequency 2k+1)
+    s_{2k}   = DST-I  of (b_i - b_{L-i}),  i = 1..M-1    (the even j = 2k, k = 1..M-1)
+    s_{2k+1} = DST-III of (b_i + b_{L-i}),  i = 1..M      (the odd j = 2k + 1, k = 0..M-1)
 
 (pair the terms i and L - i: cos(pi i k / M) and sin(pi (2k+1) i / L) are even about
 i = M, cos(pi (2k+1) i / L) and sin(pi i k / M) odd). The DCT-III/DST-III halves are single
@@ -31,8 +32,9 @@ from scipy import fft
 __all__ = ["dct1", "dst1"]
 
 # Below this length scipy's direct transform is as fast as the split (measured: the split
-# pays off from a few thousand points on).
+# pays off from a few thousand points on). The split itself needs L >= 4 (M >= 2).
 _DIRECT_BELOW = 1024
+assert _DIRECT_BELOW >= 4
 
 
 def dct1(x: np.ndarray) -> np.ndarray:

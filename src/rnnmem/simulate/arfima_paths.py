@@ -105,8 +105,11 @@ class _Background:
         except BaseException as error:  # handed to the caller's thread by result()
             self._outcome = (False, error)
 
-    def result(self):
+    def join(self):
         self._thread.join()
+
+    def result(self):
+        self.join()
         succeeded, value = self._outcome
         if not succeeded:
             raise value
@@ -130,7 +133,7 @@ def _root_and_normals(n, m, d, ar_poly, ma_poly, n_paths, generator):
     try:
         root = _embedding_root(m, d, ar_poly, ma_poly)
     except BaseException:
-        draws._thread.join()
+        draws.join()
         generator.bit_generator.state = state
         raise
     return root, draws.result()
@@ -157,9 +160,11 @@ def _davies_harte(root: np.ndarray, n: int, normals: np.ndarray) -> np.ndarray:
     alpha[:, m] = root[m] * scale * normals[:, 1]
     np.multiply(normals[:, 2 : m + 1], inner, out=alpha[:, 1:m])
     beta = normals[:, m + 1 :] * inner
-    paths = dct1(alpha)[:, :n]
+    cosines = dct1(alpha)
+    paths = np.empty((normals.shape[0], n))  # its own contiguous array, not a view of m + 1
+    paths[:, 0] = cosines[:, 0]
     if n > 1:
-        paths[:, 1:] -= dst1(beta)[:, : n - 1]
+        np.subtract(cosines[:, 1:n], dst1(beta)[:, : n - 1], out=paths[:, 1:])
     return paths
 
 
@@ -231,6 +236,10 @@ def arfima(
         eigenvalues and paths are computed by half-length real transforms. The eigenvalues
         are cached per model (a few recent models), and for long paths the normals are drawn
         in a second thread while the eigenvalues are computed (the same draws either way).
+        Since rnnmem 2026-11-25 the embedding can be a little larger than the minimal 2n
+        (m >= n), so for some ARMA parts and lengths the non-negativity of the embedding
+        differs from the minimal one, and a seed gives other paths than earlier versions
+        whenever m != n or ``n_paths`` >= 2.
         Raises :class:`NegativeEmbeddingError` if the embedding has a negative eigenvalue
         (never for ARFIMA(0, d, 0)); then use ``"hosking"``; a failed call consumes no
         randomness from ``rng``.
