@@ -72,13 +72,13 @@ def test_compiled_kernel_equals_python_twin(name, autonomous):
 def test_serial_and_parallel_builds_agree_bit_for_bit(name, monkeypatch):
     # Small runs take the serial build (rnnmem._numba.PARALLEL_MIN_WORK); lowering the
     # threshold to 1 sends the same run to the parallel build.
-    from rnnmem.verify import _mc_tangent
+    from rnnmem.simulate import networks
 
     net = NETWORKS[name]()
     kwargs = {"autonomous": False, "n_chains": 3, "n_burn": 3, "n_windows": 2, "window": 6,
               "input_mode": True}
     serial = tangent_run(net, gen=np.random.default_rng(1), **kwargs)
-    monkeypatch.setattr(_mc_tangent, "PARALLEL_MIN_WORK", 1)
+    monkeypatch.setattr(networks, "PARALLEL_MIN_WORK", 1)
     parallel = tangent_run(net, gen=np.random.default_rng(1), **kwargs)
     assert np.array_equal(serial.outputs, parallel.outputs)
     assert np.array_equal(serial.coeffs, parallel.coeffs)

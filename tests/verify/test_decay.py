@@ -107,6 +107,8 @@ def test_curve_is_the_fitted_model(n_obs):
         assert fit.curve("power", [10.0])[0] < fit.amplitude_power * 10.0 ** (-fit.exponent)
     with pytest.raises(ValueError, match="`law` must be one of"):
         fit.curve("linear", [1.0])
+    with pytest.raises(ValueError, match=r"`lags` must be positive .* got min\(lags\)=0"):
+        fit.curve("power", [0.0, 1.0])
 
 
 @pytest.mark.parametrize(

@@ -136,8 +136,13 @@ def _renormalise_py(c, r, window, autonomous, tan, ty, buffer_tan, logs):
         for j in range(buffer_tan.shape[1]):
             total += buffer_tan[i, j] * buffer_tan[i, j]
     w = r // window
-    if not total > 0.0:
+    if total == 0.0:
+        # the perturbation is gone exactly: a chain that forgets in finitely many steps
         logs[c, w] = -np.inf
+        return
+    if not math.isfinite(total):
+        # NaN or overflow in the tangent: no exponent, rather than a false "forgets at once"
+        logs[c, w] = np.nan
         return
     norm = math.sqrt(total)
     logs[c, w] += math.log(norm)

@@ -13,9 +13,8 @@ import dataclasses
 
 import numpy as np
 
-from rnnmem._numba import PARALLEL_MIN_WORK
 from rnnmem.simulate import _dynamic_tangent_kernels, _tangent_kernels
-from rnnmem.simulate.networks import _kernel_args
+from rnnmem.simulate.networks import _kernel_args, _worth_threads
 
 __all__ = ["TangentRun", "tangent_run"]
 
@@ -62,7 +61,7 @@ def tangent_run(network, *, autonomous, n_chains, n_burn, n_windows, window, inp
     n_total = n_burn + n_windows * window
     # Small runs (memory_class's: at most 4 chains) stay on the serial build, which compiles
     # in a fraction of the parallel build's time; the numbers are the same.
-    kernel = parallel if n_chains > 1 and n_chains * n_total >= PARALLEL_MIN_WORK else serial
+    kernel = parallel if _worth_threads(n_chains, n_total) else serial
     if use_twin:
         kernel = module.python_twin(source)
     n_out, n_in, n_state = network.output_size, network.input_size, network.state_size

@@ -87,6 +87,9 @@ class DecayFit(Result):
         """
         law = as_choice(law, "law", ("exponential", "power"))
         k = as_real_array(lags, "lags", ndim=1, min_size=1)
+        if np.any(k <= 0):
+            raise ValueError(f"`lags` must be positive (the laws are fitted at lags k >= 1); "
+                             f"got min(lags)={k.min():g}.")
         if law == "exponential":
             parameter, amplitude, values = self.rate, self.amplitude_exponential, self.rate**k
         else:

@@ -209,7 +209,9 @@ def lyapunov_exponent(network, *, mode="autonomous", n_chains=4, n_steps=2000, b
         n_chains * 8 window means (batch means, read as approximate). (-inf, 0) when
         the tangent becomes exactly zero: the chain forgets a perturbation in finitely
         many steps, as a driven network without state does at once. (inf, nan) when every
-        chain diverged.
+        chain diverged; (nan, nan) when a tangent became non-finite while its chain stayed
+        finite (the exponent is then not measurable; ``ergodicity`` falls back to the
+        ensemble).
 
     Examples
     --------
@@ -233,6 +235,8 @@ def lyapunov_exponent(network, *, mode="autonomous", n_chains=4, n_steps=2000, b
     if logs.size == 0:
         return math.inf, math.nan
     per_window = logs.ravel() / window
+    if np.any(np.isnan(per_window)):
+        return math.nan, math.nan  # a tangent overflowed while its chain stayed finite
     if np.any(np.isneginf(per_window)):
         return -math.inf, 0.0
     lam = float(np.mean(per_window))
