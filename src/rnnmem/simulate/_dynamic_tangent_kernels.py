@@ -147,6 +147,8 @@ def _mrnn_tangent_py(
         y = y0[c].copy()
         z = np.empty(n_out)
         tan = np.zeros((n_tan, d_at + n_in))
+        # tangents of the filter history: zero until tracking starts (r >= 0), as the
+        # inputs before it are not perturbed
         tbuffer = np.zeros((n_tan * n_in, filter_length))
         tgate = np.empty((n_tan, n_gate))
         dd = np.empty((n_tan, n_in))
@@ -205,10 +207,6 @@ def _mrnn_tangent_py(
                         tbuffer[row, newest] = tx[q, i]
                         tfil[q, i] = (dd[q, i] * filter_slope[i]
                                       + _ring_dot_rows(weights, i, tbuffer, row, newest))
-            elif not input_mode:
-                for q in range(n_tan):
-                    for i in range(n_in):
-                        tbuffer[q * n_in + i, newest] = 0.0
             for j in range(hidden):
                 a_h[j] = bias_h[j]
             _matvec_add(a_h, whx, 0, x, 0, 0)
@@ -291,6 +289,8 @@ def _mlstm_tangent_py(
         y = y0[c].copy()
         z = np.empty(n_out)
         tan = np.zeros((n_tan, 3 * hidden))
+        # tangents of the filter history: zero until tracking starts (r >= 0), as the
+        # inputs before it are not perturbed
         tbuffer = np.zeros((n_tan * hidden, filter_length))
         tgate = np.empty((n_tan, n_gate))
         dd = np.empty((n_tan, hidden))
@@ -380,10 +380,6 @@ def _mlstm_tangent_py(
                         squashed = _tanh(state[hidden + u])
                         d_o = gate_o * (1.0 - gate_o) * da[q, 2 * hidden + u]
                         tan[q, u] = d_o * squashed + gate_o * (1.0 - squashed * squashed) * dc
-            elif not input_mode:
-                for q in range(n_tan):
-                    for u in range(hidden):
-                        tbuffer[q * hidden + u, newest] = 0.0
             _head(z, head_w, sv, 0, 0, head_b, out_code)
             if track:
                 for q in range(n_tan):

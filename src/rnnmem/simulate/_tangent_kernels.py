@@ -536,6 +536,8 @@ def _mrnnf_tangent_py(
         y = y0[c].copy()
         z = np.empty(n_out)
         tan = np.zeros((n_tan, hidden + memory))
+        # tangents of the filter history: zero until tracking starts (r >= 0), as the
+        # inputs before it are not perturbed
         tbuffer = np.zeros((n_tan * n_in, filter_length))
         ty = np.zeros((n_tan, n_out))
         tx = np.zeros((n_tan, n_in))
@@ -565,10 +567,6 @@ def _mrnnf_tangent_py(
                     for i in range(n_in):
                         tbuffer[q * n_in + i, newest] = tx[q, i]
                         tfil[q, i] = _ring_dot(tweights, tbuffer, q * n_in + i, newest)
-            elif not input_mode:
-                for q in range(n_tan):
-                    for i in range(n_in):
-                        tbuffer[q * n_in + i, newest] = 0.0
             for j in range(hidden):
                 a_h[j] = bias_h[j]
             _matvec_add(a_h, whx, 0, x, 0, 0)
@@ -648,6 +646,8 @@ def _mlstmf_tangent_py(
         y = y0[c].copy()
         z = np.empty(n_out)
         tan = np.zeros((n_tan, 2 * hidden))
+        # tangents of the filter history: zero until tracking starts (r >= 0), as the
+        # inputs before it are not perturbed
         tbuffer = np.zeros((n_tan * hidden, filter_length))
         ty = np.zeros((n_tan, n_out))
         tx = np.zeros((n_tan, n_in))
@@ -710,10 +710,6 @@ def _mlstmf_tangent_py(
                         squashed = _tanh(state[hidden + u])
                         d_o = gate_o * (1.0 - gate_o) * da[q, 2 * hidden + u]
                         tan[q, u] = d_o * squashed + gate_o * (1.0 - squashed * squashed) * dc
-            elif not input_mode:
-                for q in range(n_tan):
-                    for u in range(hidden):
-                        tbuffer[q * hidden + u, newest] = 0.0
             _head(z, head_w, sv, 0, 0, head_b, out_code)
             if track:
                 for q in range(n_tan):
